@@ -1,0 +1,185 @@
+"""The investor's plan: a frozen, validated pydantic model built from TOML.
+
+Units: money in the plan's currency (KRW by default); rates and growth are
+annual fractions (0.03 = 3 % a year); weights are fractions of the money put in
+that sum to 1. A plan never holds data.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEPOSIT = "deposit"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Investor(_Frozen):
+    """Money the investor brings."""
+
+    capital: float = Field(ge=0, description="starting capital, plan currency")
+    monthly_saving: float = Field(0.0, ge=0, description="saved and invested each month")
+    saving_growth: float = Field(0.0, ge=-0.5, le=1.0, description="annual growth of the saving")
+
+
+class Holding(_Frozen):
+    """One position: spot (leverage 1, no costs) or a daily-rebalanced leveraged/inverse fund.
+
+    Fund daily return (Avellaneda & Zhang 2010, eq. 1, with fees):
+    ``L*r_u + (1-L)*r_f - max(L-1, 0)*spread - expense_ratio/252`` where ``r_f`` and
+    ``spread`` accrue over the calendar days of the session at the rate's day count.
+    """
+
+    asset: str = Field(min_length=1)
+    weight: float = Field(gt=0, le=1)
+    leverage: float = Field(1.0, ge=-5, le=5)
+    expense_ratio: float | None = Field(None, ge=0, le=0.2, description="annual; default 0.0095 for L != 1, else 0")
+    financing_spread: float | None = Field(None, ge=0, le=0.2, description="annual, on the borrowed part; default 0.004 for L != 1")
+    rate: str | None = Field(None, description="rate series for financing; default us_effr (USD underlying) or kr_cd91 (KRW)")
+    termination_drop: float | None = Field(
+        None, gt=0, lt=1, description="early termination when the fund falls this much in one day (XIV: 0.8)"
+    )
+
+    @field_validator("leverage")
+    @classmethod
+    def _nonzero(cls, v: float) -> float:
+        if v == 0:
+            raise ValueError("leverage must not be 0")
+        return v
+
+    @property
+    def is_fund(self) -> bool:
+        return self.leverage != 1.0 or (self.expense_ratio or 0) > 0
+
+    def costs(self) -> tuple[float, float]:
+        """(expense_ratio, financing_spread) with defaults applied."""
+        if self.leverage == 1.0:
+            return (self.expense_ratio or 0.0, self.financing_spread or 0.0)
+        return (
+            0.0095 if self.expense_ratio is None else self.expense_ratio,
+            0.004 if self.financing_spread is None else self.financing_spread,
+        )
+
+
+class Deposit(_Frozen):
+    """Where cash and a graduated investor's money sit: a fixed rate or a rate series."""
+
+    rate: float | None = Field(0.025, ge=-0.05, le=0.5, description="annual, ACT/365")
+    series: str | None = Field(None, description="rate series, e.g. kr_cd91; overrides rate")
+    spread: float = Field(0.0, ge=-0.1, le=0.1, description="added to the series")
+
+
+class Margin(_Frozen):
+    """A Korean-style margin loan (신용융자)."""
+
+    loan_to_equity: float = Field(ge=0, le=4, description="borrowed per unit of own money at purchase")
+    maintenance_ratio: float = Field(1.40, gt=1, le=5, description="collateral / loan at the close")
+    call_deadline_days: int = Field(2, ge=0, le=10, description="sessions to cure before the forced sale")
+    forced_sale: Literal["restore", "all"] = "restore"
+    haircut: float = Field(0.0, ge=0, lt=0.5, description="sale price below that session's close")
+    rate_tiers: list[tuple[float, float]] = Field(
+        default_factory=lambda: [(7, 0.049), (15, 0.085), (99999, 0.093)],
+        description="[max calendar days held, annual rate], ACT/365",
+    )
+    on_contributions: bool = Field(True, description="borrow loan_to_equity on monthly purchases too")
+
+    @field_validator("rate_tiers")
+    @classmethod
+    def _tiers(cls, v: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        if not v:
+            raise ValueError("at least one [days, rate] tier")
+        days = [d for d, _ in v]
+        if days != sorted(days) or any(d <= 0 for d in days):
+            raise ValueError("tier days must be positive and increasing")
+        if any(not (0 <= r <= 1) for _, r in v):
+            raise ValueError("tier rates must be annual fractions in [0, 1]")
+        return v
+
+    @model_validator(mode="after")
+    def _sale_possible(self) -> "Margin":
+        if self.forced_sale == "restore" and self.maintenance_ratio * (1 - self.haircut) <= 1:
+            raise ValueError("maintenance_ratio * (1 - haircut) must exceed 1 for forced_sale='restore'")
+        return self
+
+
+class Rebalance(_Frozen):
+    rule: Literal["none", "monthly", "threshold"] = "none"
+    threshold: float = Field(0.05, gt=0, lt=1, description="absolute weight drift that triggers it")
+
+
+class Goal(_Frozen):
+    """A target amount of net wealth that grows at ``growth`` a year (home goal: see a later issue)."""
+
+    kind: Literal["amount"] = "amount"
+    amount: float = Field(gt=0)
+    growth: float = Field(0.0, ge=-0.5, le=1.0)
+
+
+class Graduate(_Frozen):
+    """졸업: once the goal is met, sell everything into deposits and stop taking risk."""
+
+    enabled: bool = False
+
+
+class StopLoss(_Frozen):
+    """Sell all risky holdings into deposits once net wealth is this far below its peak."""
+
+    drawdown: float = Field(gt=0, lt=1)
+
+
+class Plan(_Frozen):
+    """What an investor has and does. Build with :func:`load_plan` or ``Plan.model_validate``."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    title: str = ""
+    currency: Literal["KRW", "USD"] = "KRW"
+    horizon_years: float = Field(10, gt=0, le=60)
+    calendar: Literal["XNYS", "XKRX"] | None = None
+    wipeout_floor: float = Field(
+        0.1, ge=0, lt=1, description="wiped out (깡통): net wealth at or below this share of all money put in"
+    )
+    investor: Investor
+    holdings: list[Holding] = Field(min_length=1)
+    deposit: Deposit = Deposit()
+    margin: Margin | None = None
+    rebalance: Rebalance = Rebalance()
+    goal: Goal | None = None
+    graduate: Graduate = Graduate()
+    stop_loss: StopLoss | None = None
+
+    @field_validator("holdings")
+    @classmethod
+    def _weights(cls, v: list[Holding]) -> list[Holding]:
+        total = sum(h.weight for h in v)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise ValueError(f"holding weights must sum to 1 (they sum to {total:g})")
+        names = [h.asset for h in v if h.asset != DEPOSIT]
+        return v
+
+    @model_validator(mode="after")
+    def _graduate_needs_goal(self) -> "Plan":
+        if self.graduate.enabled and self.goal is None:
+            raise ValueError("graduate.enabled needs a [goal]")
+        return self
+
+    @property
+    def risky_holdings(self) -> list[Holding]:
+        return [h for h in self.holdings if h.asset != DEPOSIT]
+
+    @property
+    def deposit_weight(self) -> float:
+        return sum(h.weight for h in self.holdings if h.asset == DEPOSIT)
+
+    @property
+    def underlyings(self) -> list[str]:
+        """Distinct assets the plan needs returns for, in order of appearance."""
+        out: list[str] = []
+        for h in self.risky_holdings:
+            if h.asset not in out:
+                out.append(h.asset)
+        return out

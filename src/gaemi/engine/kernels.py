@@ -1,0 +1,282 @@
+"""The fused, compiled day loop: every path of a block, all holdings, all policies.
+
+Paths run in parallel (``prange``); each path walks its days once. The plain,
+readable twin is :mod:`gaemi.engine.kernels_reference` (numpy, vectorised over
+paths with masks); ``tests/engine/test_kernel_parity.py`` requires both to agree
+to 1e-9 on random plans and returns. See that module's docstring for the order of
+events within a day, which both follow exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gaemi._numba import njit, prange
+from gaemi.engine import layout as L
+
+
+@njit(cache=True, nogil=True)
+def _tier_rate(age_days, tier_days, tier_rates):
+    for k in range(tier_days.shape[0]):
+        if age_days <= tier_days[k]:
+            return tier_rates[k]
+    return tier_rates[tier_days.shape[0] - 1]
+
+
+@njit(cache=True, nogil=True)
+def _run_path(
+    p, returns, rates, gap_days, index, new_month,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+    capital, saving_sched, goal_target,
+    loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+    month_wealth, f_out, i_out,
+):
+    n_inst = inst_under.shape[0]
+    n_days = index.shape[1]
+    nm_row = np.int64(0)
+    if new_month.shape[0] > 1:
+        nm_row = np.int64(p)
+    risky_weight = 0.0
+    for i in range(n_inst):
+        risky_weight += inst_weight[i]
+    value = np.empty(n_inst)
+    alive = np.ones(n_inst, dtype=np.bool_)
+    for i in range(n_inst):
+        value[i] = inst_weight[i] * capital * (1.0 + loan_to_equity)
+    deposit = deposit_weight * capital
+    loan = loan_to_equity * risky_weight * capital
+    age = 0.0
+    invested = capital
+    interest_paid = 0.0
+    fees_paid = 0.0
+    peak = capital
+    max_dd = 0.0
+    min_w = capital
+    call_day = -1
+    month = 0
+    m_idx = 0
+    goal_day = -1
+    graduated = False
+    stopped = False
+    stop_day = -1
+    first_forced = -1
+    n_forced = 0
+    n_calls = 0
+    forced_sold = 0.0
+    forced_loss = 0.0
+    wipe_day = -1
+    has_goal = goal_target.shape[0] > 0
+
+    for d in range(n_days):
+        row = index[p, d]
+        gap = gap_days[row]
+        # 1. market: holdings, deposit interest, loan interest
+        for i in range(n_inst):
+            if value[i] != 0.0:
+                lev = inst_lev[i]
+                rf = rates[row, inst_rate_col[i]] * gap / inst_basis[i]
+                borrowed = lev - 1.0 if lev > 1.0 else 0.0
+                r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
+                     - borrowed * inst_spread[i] * gap / inst_basis[i] - inst_expense[i] / 252.0)
+                if r < -1.0:
+                    r = -1.0
+                fees_paid += value[i] * inst_expense[i] / 252.0
+                value[i] = value[i] * (1.0 + r)
+                if inst_term[i] > 0.0 and r <= -inst_term[i]:
+                    deposit += value[i]
+                    value[i] = 0.0
+                    alive[i] = False
+        if deposit > 0.0:
+            dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
+            deposit += deposit * dep_rate * gap / 365.0
+        if loan > 0.0:
+            age += gap
+            interest = loan * _tier_rate(age, tier_days, tier_rates) * gap / 365.0
+            loan += interest
+            interest_paid += interest
+        # 2. monthly contribution
+        if new_month[nm_row, d]:
+            month += 1
+            cash = saving_sched[month - 1]
+            invested += cash
+            if cash > 0.0:
+                risky_now = 0.0
+                for i in range(n_inst):
+                    risky_now += value[i]
+                if loan > 0.0 and risky_now <= 0.0:
+                    pay = cash if cash < loan else loan
+                    loan -= pay
+                    cash -= pay
+                    if loan <= 0.0:
+                        loan = 0.0
+                        age = 0.0
+                if graduated or stopped:
+                    deposit += cash
+                elif cash > 0.0:
+                    deposit += deposit_weight * cash
+                    risky_cash = cash * risky_weight
+                    borrow = 0.0
+                    if margin_on_contrib:
+                        borrow = loan_to_equity * risky_cash
+                        if loan <= 0.0:
+                            age = 0.0
+                        loan += borrow
+                    for i in range(n_inst):
+                        buy = (risky_cash + borrow) * inst_weight[i] / risky_weight
+                        if alive[i]:
+                            value[i] += buy
+                        else:
+                            deposit += buy
+        # 3. rebalance
+        if not graduated and not stopped and rebal_rule != 0:
+            total = 0.0
+            for i in range(n_inst):
+                total += value[i]
+            do_it = False
+            if rebal_rule == 1:
+                do_it = new_month[nm_row, d]
+            elif total > 0.0:
+                for i in range(n_inst):
+                    if abs(value[i] / total - inst_weight[i] / risky_weight) > rebal_threshold:
+                        do_it = True
+            if do_it and total > 0.0:
+                if loan <= 0.0 and deposit_weight > 0.0:
+                    gross = total + deposit
+                    for i in range(n_inst):
+                        value[i] = gross * inst_weight[i] if alive[i] else 0.0
+                    held = 0.0
+                    for i in range(n_inst):
+                        held += value[i]
+                    deposit = gross - held
+                else:
+                    live_w = 0.0
+                    for i in range(n_inst):
+                        if alive[i]:
+                            live_w += inst_weight[i]
+                    for i in range(n_inst):
+                        value[i] = total * inst_weight[i] / live_w if alive[i] else 0.0
+        # 4. goal and graduation
+        risky_now = 0.0
+        for i in range(n_inst):
+            risky_now += value[i]
+        wealth = risky_now + deposit - loan
+        if has_goal and goal_day < 0 and wealth >= goal_target[d]:
+            goal_day = d
+            if graduate:
+                graduated = True
+                deposit += risky_now
+                for i in range(n_inst):
+                    value[i] = 0.0
+                risky_now = 0.0
+                deposit -= loan
+                loan = 0.0
+                call_day = -1
+        # 5. stop-loss on net wealth's drawdown
+        if stop_drawdown > 0.0 and not stopped and not graduated and wealth < (1.0 - stop_drawdown) * peak:
+            stopped = True
+            stop_day = d
+            deposit += risky_now
+            for i in range(n_inst):
+                value[i] = 0.0
+            risky_now = 0.0
+            repay = loan if loan < deposit else deposit
+            if repay > 0.0:
+                deposit -= repay
+                loan -= repay
+            call_day = -1
+        # 6. margin: call at the close, forced sale `deadline` sessions later if not cured
+        if loan > 0.0 and risky_now > 0.0:
+            if risky_now < maintenance * loan:
+                if call_day < 0:
+                    call_day = d
+                    n_calls += 1
+                if d - call_day >= deadline:
+                    if sale_all:
+                        sold = risky_now
+                    else:
+                        sold = (maintenance * loan - risky_now) / (maintenance * (1.0 - haircut) - 1.0)
+                        if sold > risky_now:
+                            sold = risky_now
+                    frac = sold / risky_now
+                    for i in range(n_inst):
+                        value[i] -= value[i] * frac
+                    proceeds = sold * (1.0 - haircut)
+                    forced_sold += sold
+                    forced_loss += sold - proceeds
+                    if proceeds >= loan:
+                        deposit += proceeds - loan
+                        loan = 0.0
+                        age = 0.0
+                    else:
+                        loan -= proceeds
+                    risky_now -= sold
+                    if frac >= 1.0:
+                        for i in range(n_inst):
+                            value[i] = 0.0
+                        risky_now = 0.0
+                    n_forced += 1
+                    if first_forced < 0:
+                        first_forced = d
+                    call_day = -1
+            else:
+                call_day = -1
+        # 7. bookkeeping
+        wealth = risky_now + deposit - loan
+        if wealth > peak:
+            peak = wealth
+        if peak > 0.0:
+            dd = 1.0 - wealth / peak
+            if dd > max_dd:
+                max_dd = dd
+        if wealth < min_w:
+            min_w = wealth
+        if wipe_day < 0 and wealth <= wipeout_floor * invested:
+            wipe_day = d
+        if d == n_days - 1 or new_month[nm_row, d + 1]:
+            if m_idx < month_wealth.shape[1]:
+                month_wealth[p, m_idx] = wealth
+            m_idx += 1
+
+    f_out[p, L.END_WEALTH] = risky_now + deposit - loan
+    f_out[p, L.END_LOAN] = loan
+    f_out[p, L.END_DEPOSIT] = deposit
+    f_out[p, L.END_RISKY] = risky_now
+    f_out[p, L.INTEREST_PAID] = interest_paid
+    f_out[p, L.INVESTED] = invested
+    f_out[p, L.MAX_DRAWDOWN] = max_dd
+    f_out[p, L.MIN_WEALTH] = min_w
+    f_out[p, L.FORCED_SOLD] = forced_sold
+    f_out[p, L.FORCED_LOSS] = forced_loss
+    f_out[p, L.FEES_PAID] = fees_paid
+    i_out[p, L.GOAL_DAY] = goal_day
+    i_out[p, L.GRADUATED] = 1 if graduated else 0
+    i_out[p, L.FIRST_FORCED_DAY] = first_forced
+    i_out[p, L.N_FORCED] = n_forced
+    i_out[p, L.WIPEOUT_DAY] = wipe_day
+    i_out[p, L.STOP_DAY] = stop_day
+    i_out[p, L.N_CALLS] = n_calls
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def run_block(
+    returns, rates, gap_days, index, new_month,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+    capital, saving_sched, goal_target,
+    loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+    month_wealth, f_out, i_out,
+):
+    """Simulate every path of a block; writes into ``month_wealth``, ``f_out``, ``i_out``."""
+    for p in prange(index.shape[0]):
+        _run_path(
+            p, returns, rates, gap_days, index, new_month,
+            inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+            deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+            capital, saving_sched, goal_target,
+            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+            month_wealth, f_out, i_out,
+        )

@@ -1,0 +1,177 @@
+"""From a validated Plan to the arrays the kernels read (no numbers are computed here
+beyond unit conversion and schedules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from gaemi.config.plan import Plan
+from gaemi.engine import layout as L
+from gaemi.errors import ConfigError
+
+US_DEFAULT_RATE = "us_effr"
+KR_DEFAULT_RATE = "kr_cd91"
+
+
+def _asset_currency(name: str) -> str:
+    from gaemi.data import series_info
+
+    return series_info(name).currency
+
+
+def _rate_basis(name: str) -> float:
+    from gaemi.data import series_info
+
+    return float(series_info(name).day_count_basis or 365)
+
+
+def financing_rate_name(asset: str, explicit: str | None, asset_currency: Callable[[str], str] = _asset_currency) -> str:
+    """The rate series a fund on ``asset`` finances at: explicit, else by the underlying's currency."""
+    if explicit:
+        return explicit
+    return KR_DEFAULT_RATE if asset_currency(asset) == "KRW" else US_DEFAULT_RATE
+
+
+def plan_rate_names(plan: Plan, asset_currency: Callable[[str], str] = _asset_currency) -> list[str]:
+    """Rate series the plan needs (fund financing, deposit series), in a stable order."""
+    names: list[str] = []
+    for h in plan.risky_holdings:
+        names.append(financing_rate_name(h.asset, h.rate, asset_currency))
+    if plan.deposit.series:
+        names.append(plan.deposit.series)
+    out: list[str] = []
+    for n in names:
+        if n not in out:
+            out.append(n)
+    return out
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """The kernel's view of a plan. Weights are fractions of all money put in."""
+
+    inst_under: np.ndarray
+    inst_lev: np.ndarray
+    inst_expense: np.ndarray
+    inst_spread: np.ndarray
+    inst_rate_col: np.ndarray
+    inst_basis: np.ndarray
+    inst_term: np.ndarray
+    inst_weight: np.ndarray
+    deposit_weight: float
+    dep_rate_col: int
+    dep_rate_fixed: float
+    dep_spread: float
+    capital: float
+    saving_sched: np.ndarray
+    goal_target: np.ndarray
+    loan_to_equity: float
+    maintenance: float
+    deadline: int
+    sale_all: bool
+    haircut: float
+    tier_days: np.ndarray
+    tier_rates: np.ndarray
+    margin_on_contrib: bool
+    rebal_rule: int
+    rebal_threshold: float
+    graduate: bool
+    stop_drawdown: float
+    wipeout_floor: float
+
+    def kernel_args(self) -> tuple:
+        return (
+            self.inst_under, self.inst_lev, self.inst_expense, self.inst_spread, self.inst_rate_col,
+            self.inst_basis, self.inst_term, self.inst_weight,
+            self.deposit_weight, self.dep_rate_col, self.dep_rate_fixed, self.dep_spread,
+            self.capital, self.saving_sched, self.goal_target,
+            self.loan_to_equity, self.maintenance, self.deadline, self.sale_all, self.haircut,
+            self.tier_days, self.tier_rates, self.margin_on_contrib,
+            self.rebal_rule, self.rebal_threshold, self.graduate, self.stop_drawdown, self.wipeout_floor,
+        )
+
+
+def build_spec(
+    plan: Plan,
+    underlyings: tuple[str, ...] | list[str],
+    rate_names: tuple[str, ...] | list[str],
+    n_days: int,
+    rate_basis: dict[str, float] | None = None,
+    asset_currency: Callable[[str], str] = _asset_currency,
+    days_per_year: float = 252.0,
+) -> EngineSpec:
+    """Translate ``plan`` for scenarios with the given underlyings and rate columns.
+
+    The goal target on day ``d`` is ``amount * (1 + growth) ** ((d + 1) / days_per_year)``;
+    the saving in month ``m`` (1-based) is ``monthly_saving * (1 + saving_growth) ** ((m - 1) // 12)``.
+    """
+    underlyings = list(underlyings)
+    rate_names = list(rate_names)
+    basis = rate_basis or {}
+
+    def col(name: str, field: str) -> int:
+        if name not in rate_names:
+            raise ConfigError(field, name, f"a rate series in the scenarios: {', '.join(rate_names) or 'none'}")
+        return rate_names.index(name)
+
+    under, lev, exp, spr, rcol, bas, term, w = [], [], [], [], [], [], [], []
+    for k, h in enumerate(plan.holdings):
+        if h.asset == "deposit":
+            continue
+        if h.asset not in underlyings:
+            raise ConfigError(f"holdings[{k}].asset", h.asset, f"one of {', '.join(underlyings)}")
+        rname = financing_rate_name(h.asset, h.rate, asset_currency)
+        e, s = h.costs()
+        under.append(underlyings.index(h.asset))
+        lev.append(h.leverage)
+        exp.append(e)
+        spr.append(s)
+        rcol.append(col(rname, f"holdings[{k}].rate"))
+        bas.append(basis.get(rname) or _rate_basis(rname))
+        term.append(h.termination_drop or 0.0)
+        w.append(h.weight)
+
+    dep = plan.deposit
+    dep_col = col(dep.series, "deposit.series") if dep.series else -1
+    n_months = n_days // 15 + 2
+    saving = plan.investor.monthly_saving * (1.0 + plan.investor.saving_growth) ** (np.arange(n_months) // 12)
+    if plan.goal is not None:
+        goal = plan.goal.amount * (1.0 + plan.goal.growth) ** ((np.arange(n_days) + 1) / days_per_year)
+    else:
+        goal = np.zeros(0)
+    m = plan.margin
+    tiers = np.array(m.rate_tiers if m else [(99999, 0.0)], dtype=float)
+    rule = {"none": L.REBAL_NONE, "monthly": L.REBAL_MONTHLY, "threshold": L.REBAL_THRESHOLD}[plan.rebalance.rule]
+    return EngineSpec(
+        inst_under=np.array(under, dtype=np.int64),
+        inst_lev=np.array(lev, dtype=float),
+        inst_expense=np.array(exp, dtype=float),
+        inst_spread=np.array(spr, dtype=float),
+        inst_rate_col=np.array(rcol, dtype=np.int64),
+        inst_basis=np.array(bas, dtype=float),
+        inst_term=np.array(term, dtype=float),
+        inst_weight=np.array(w, dtype=float),
+        deposit_weight=float(plan.deposit_weight),
+        dep_rate_col=int(dep_col),
+        dep_rate_fixed=float(dep.rate or 0.0),
+        dep_spread=float(dep.spread),
+        capital=float(plan.investor.capital),
+        saving_sched=saving.astype(float),
+        goal_target=goal.astype(float),
+        loan_to_equity=float(m.loan_to_equity) if m else 0.0,
+        maintenance=float(m.maintenance_ratio) if m else 1.4,
+        deadline=int(m.call_deadline_days) if m else 0,
+        sale_all=bool(m.forced_sale == "all") if m else False,
+        haircut=float(m.haircut) if m else 0.0,
+        tier_days=tiers[:, 0].copy(),
+        tier_rates=tiers[:, 1].copy(),
+        margin_on_contrib=bool(m.on_contributions) if m else False,
+        rebal_rule=rule,
+        rebal_threshold=float(plan.rebalance.threshold),
+        graduate=bool(plan.graduate.enabled),
+        stop_drawdown=float(plan.stop_loss.drawdown) if plan.stop_loss else 0.0,
+        wipeout_floor=float(plan.wipeout_floor),
+    )
