@@ -136,7 +136,7 @@ def build_spec(
 
     dep = plan.deposit
     dep_col = col(dep.series, "deposit.series") if dep.series else -1
-    n_months = n_days // 15 + 2
+    n_months = n_days + 1  # at most one new month per session
     saving = plan.investor.monthly_saving * (1.0 + plan.investor.saving_growth) ** (np.arange(n_months) // 12)
     if plan.goal is not None:
         goal = plan.goal.amount * (1.0 + plan.goal.growth) ** ((np.arange(n_days) + 1) / days_per_year)

@@ -1,0 +1,166 @@
+"""SimulationResult: what happened to a plan on each path, summarised and exportable."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gaemi.config.plan import Plan
+from gaemi.engine import layout as L
+from gaemi.engine.run import RawPaths
+from gaemi.metrics import cvar, event_probability, probability_by_year, quantiles
+
+SCHEMA_VERSION = 1
+
+
+def _clean(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, (np.floating,)):
+        return _clean(float(x))
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    return x
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Per-path outcomes of one plan over one scenario set.
+
+    ``raw.month_wealth`` is net wealth (holdings + deposit - loan, plan currency) at
+    each month end; day numbers count sessions from the first simulated session (0).
+    """
+
+    plan: Plan
+    kind: str
+    n_days: int
+    raw: RawPaths
+    days_per_year: float = 252.0
+    path_labels: pd.Index | None = None  # e.g. window start dates
+    day_dates: pd.DatetimeIndex | None = None  # for a single dated path
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n_paths(self) -> int:
+        return int(self.raw.floats.shape[0])
+
+    @property
+    def years(self) -> float:
+        return self.n_days / self.days_per_year
+
+    def _int(self, col: int) -> np.ndarray:
+        return self.raw.ints[:, col]
+
+    def _float(self, col: int) -> np.ndarray:
+        return self.raw.floats[:, col]
+
+    def events(self) -> pd.DataFrame:
+        """One row per path: goal, forced sales, wipe-out, debt, interest (days: -1 = never)."""
+        df = pd.DataFrame(self.raw.floats, columns=list(L.FLOAT_NAMES))
+        for k, name in enumerate(L.INT_NAMES):
+            df[name] = self.raw.ints[:, k]
+        df["graduated"] = df["graduated"].astype(bool)
+        df["negative_equity"] = df["min_wealth"] < 0
+        df["debt_left"] = np.maximum(df["end_loan"] - df["end_risky"], 0.0)
+        if self.path_labels is not None:
+            df.index = self.path_labels
+        return df
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures; probabilities are fractions of paths, money in the plan currency."""
+        end = self._float(L.END_WEALTH)
+        n_years = max(1, int(round(self.years)))
+        q = quantiles(end)
+        out = {
+            "schema_version": SCHEMA_VERSION,
+            "plan": self.plan.name,
+            "kind": self.kind,
+            "paths": self.n_paths,
+            "years": round(self.years, 3),
+            "p_goal": event_probability(self._int(L.GOAL_DAY)) if self.plan.goal else None,
+            "p_goal_by_year": probability_by_year(self._int(L.GOAL_DAY), n_years, self.days_per_year)
+            if self.plan.goal else None,
+            "p_graduated": float(np.mean(self._int(L.GRADUATED) > 0)),
+            "p_forced_sale": event_probability(self._int(L.FIRST_FORCED_DAY)),
+            "p_margin_call": float(np.mean(self._int(L.N_CALLS) > 0)),
+            "p_wipeout": event_probability(self._int(L.WIPEOUT_DAY)),
+            "p_negative_equity": float(np.mean(self._float(L.MIN_WEALTH) < 0)),
+            "median_end_wealth": q["p50"],
+            "p5_end_wealth": q["p5"],
+            "end_wealth_quantiles": q,
+            "max_drawdown_quantiles": quantiles(self._float(L.MAX_DRAWDOWN)),
+            "cvar5_end_wealth": cvar(end, 0.05),
+            "median_invested": float(np.median(self._float(L.INVESTED))),
+            "median_interest_paid": float(np.median(self._float(L.INTEREST_PAID))),
+            "median_fees_paid": float(np.median(self._float(L.FEES_PAID))),
+            "mean_debt_left": float(np.mean(np.maximum(self._float(L.END_LOAN) - self._float(L.END_RISKY), 0))),
+        }
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Month-end net wealth: rows = months (1..M), columns = paths."""
+        cols = self.path_labels if self.path_labels is not None else pd.RangeIndex(self.n_paths, name="path")
+        return pd.DataFrame(self.raw.month_wealth.T, index=pd.RangeIndex(1, self.raw.month_wealth.shape[1] + 1,
+                                                                          name="month"), columns=cols)
+
+    def to_json(self, **kwargs) -> str:
+        payload = {"summary": self.summary(), "provenance": self.provenance}
+        return json.dumps(_clean(payload), ensure_ascii=False, default=str, **kwargs)
+
+    def save(self, path: str | Path) -> Path:
+        """Arrays and provenance in one ``.npz`` file, written atomically."""
+        import os
+        import tempfile
+
+        path = Path(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=".npz")
+        os.close(fd)
+        np.savez_compressed(
+            tmp, month_wealth=self.raw.month_wealth, floats=self.raw.floats, ints=self.raw.ints,
+            meta=np.array(json.dumps(_clean({
+                "plan": self.plan.model_dump(mode="json"), "kind": self.kind, "n_days": self.n_days,
+                "days_per_year": self.days_per_year, "provenance": self.provenance,
+                "path_labels": None if self.path_labels is None else [str(x) for x in self.path_labels],
+            }), default=str)),
+        )
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SimulationResult":
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            raw = RawPaths(z["month_wealth"], z["floats"], z["ints"])
+        labels = meta.get("path_labels")
+        return cls(
+            plan=Plan.model_validate(meta["plan"]), kind=meta["kind"], n_days=meta["n_days"], raw=raw,
+            days_per_year=meta["days_per_year"], provenance=meta["provenance"],
+            path_labels=None if labels is None else pd.Index(labels),
+        )
+
+    def __rich__(self):
+        from rich.table import Table
+
+        s = self.summary()
+        t = Table(title=f"{self.plan.name} — {self.kind}, {s['paths']} paths, {s['years']:.1f} years")
+        t.add_column("figure")
+        t.add_column("value", justify="right")
+        for k in ("p_goal", "p_forced_sale", "p_wipeout", "p_negative_equity"):
+            if s[k] is not None:
+                t.add_row(k, f"{s[k]:.1%}")
+        for k in ("median_end_wealth", "p5_end_wealth", "median_interest_paid"):
+            t.add_row(k, f"{s[k]:,.0f}")
+        return t
+
+    def _repr_html_(self) -> str:
+        return pd.Series(self.summary()).to_frame("value")._repr_html_()
