@@ -101,6 +101,21 @@ class MarketPanel:
             base_date=base, filled=self.filled, provenance=self.provenance,
         )
 
+    def window(self, start=None, end=None) -> "MarketPanel":
+        """Invest at the close of the first session on or after ``start`` (the base) and hold to
+        the last session on or before ``end``: returns are those dated after the base."""
+        first = None
+        if start is not None:
+            ts = pd.Timestamp(start)
+            if self.base_date is not None and ts <= self.base_date:
+                first = None
+            else:
+                k = int(np.searchsorted(self.dates.values, np.datetime64(ts), side="left"))
+                if k >= len(self.dates) - 1:
+                    raise ConfigError("start", str(start), f"a date before {self.dates[-2].date()}")
+                first = self.dates[k + 1]
+        return self.slice(first, end)
+
     def to_frame(self) -> pd.DataFrame:
         """Returns and rates as one DataFrame indexed by date."""
         df = pd.DataFrame(self.returns, index=self.dates, columns=list(self.assets))

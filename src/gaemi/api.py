@@ -1,0 +1,110 @@
+"""The Python API behind the CLI: plan + market history -> SimulationResult."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gaemi.config.io import load_plan
+from gaemi.config.plan import Plan
+from gaemi.engine.run import run_all
+from gaemi.engine.spec import build_spec, plan_rate_names
+from gaemi.errors import ConfigError
+from gaemi.results.simulation import SimulationResult
+from gaemi.scenarios.base import TableScenarioSet
+
+
+def _as_plan(plan: Plan | str) -> Plan:
+    return plan if isinstance(plan, Plan) else load_plan(plan)
+
+
+def plan_panel(plan: Plan, start: Any = None, end: Any = None, extra_rates: tuple[str, ...] = ()):
+    """The market panel a plan needs: its assets and rates, in its currency, on its calendar."""
+    from gaemi.data import build_panel
+
+    if not plan.underlyings:
+        # deposits only: still need a calendar; use the deposit series' market
+        assets = ["kospi" if plan.currency == "KRW" else "sp500tr"]
+    else:
+        assets = plan.underlyings
+    rates = list(dict.fromkeys([*plan_rate_names(plan), *extra_rates]))
+    return build_panel(assets, rates=rates, currency=plan.currency, calendar=plan.calendar, start=start, end=end)
+
+
+def sessions_per_year(dates: pd.DatetimeIndex) -> float:
+    """Average sessions per calendar year of a panel's dates."""
+    span = (dates[-1] - dates[0]).days / 365.25
+    return float(len(dates) / span) if span > 0 else 252.0
+
+
+def horizon_sessions(dates: pd.DatetimeIndex, years: float) -> int:
+    """Sessions in ``years`` calendar years, at the panel's own rate."""
+    return int(round(years * sessions_per_year(dates)))
+
+
+def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: float, **extra) -> SimulationResult:
+    basis = dict(zip(panel.rate_names, panel.rate_basis))
+    spec = build_spec(plan, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
+                      days_per_year=days_per_year)
+    raw = run_all(spec, scen)
+    prov = {
+        "data": panel.provenance,
+        "calendar": panel.calendar,
+        "currency": panel.currency,
+        "filled": {k: [str(pd.Timestamp(x).date()) for x in v] for k, v in panel.filled.items() if len(v)},
+        **scen.provenance,
+    }
+    from gaemi import __version__
+
+    prov["gaemi_version"] = __version__
+    return SimulationResult(plan=plan, kind=kind, n_days=scen.n_days, raw=raw, days_per_year=days_per_year,
+                            provenance=prov, **extra)
+
+
+def backtest(plan: Plan | str, start: Any = None, end: Any = None) -> SimulationResult:
+    """One path: the plan started at ``start`` (snapped to the next session) for its horizon
+    or until ``end`` (snapped to the previous session), over the embedded history."""
+    plan = _as_plan(plan)
+    full = plan_panel(plan)
+    first, last = full.dates[0], full.dates[-1]
+    for field, value in (("start", start), ("end", end)):
+        if value is not None:
+            try:
+                ts = pd.Timestamp(value)
+            except (ValueError, TypeError) as err:
+                raise ConfigError(field, value, "a date like 2015-01-02") from err
+            if not (first <= ts <= last):
+                raise ConfigError(field, str(value), f"a date within the data, {first.date()}..{last.date()}")
+    panel = full.window(start, end)
+    if end is None:
+        base = panel.base_date if panel.base_date is not None else panel.dates[0]
+        stop = base + pd.DateOffset(years=int(plan.horizon_years)) if plan.horizon_years == int(
+            plan.horizon_years) else base + pd.Timedelta(days=round(plan.horizon_years * 365.25))
+        panel = panel.slice(None, stop)
+    n = len(panel.dates)
+    if n < 2:
+        raise ConfigError("start/end", f"{start}..{end}", "at least two sessions")
+    nm = panel.new_month()[None, :]
+    scen = TableScenarioSet(
+        underlyings=panel.assets, rate_names=panel.rate_names, returns=panel.returns, rates=panel.rates,
+        gap_days=panel.gap_days, index=np.arange(n)[None, :], new_month=nm,
+        provenance={"scenario": "backtest", "start": str(panel.dates[0].date()), "end": str(panel.dates[-1].date())},
+    )
+    return _run(plan, panel, scen, "backtest", sessions_per_year(full.dates), day_dates=panel.dates,
+                path_labels=pd.Index([str(panel.dates[0].date())], name="start"))
+
+
+def rolling(plan: Plan | str, step: str | int = "month", years: float | None = None) -> SimulationResult:
+    """Every window of the plan's horizon in the embedded history, one path per start
+    (the first session of each month, or every ``step`` sessions) — as cFIREsim does."""
+    from gaemi.scenarios.historical import rolling_windows
+
+    plan = _as_plan(plan)
+    panel = plan_panel(plan)
+    horizon = years if years is not None else plan.horizon_years
+    n_days = horizon_sessions(panel.dates, horizon)
+    scen = rolling_windows(panel, n_days, step=step)
+    labels = pd.Index([str(pd.Timestamp(d).date()) for d in scen.start_dates], name="start")
+    return _run(plan, panel, scen, "rolling", sessions_per_year(panel.dates), path_labels=labels)
