@@ -25,7 +25,9 @@ def fund_report(
 
     Works in the underlying's own currency. ``drag = L * underlying_total_return - total_return``
     (positive = the fund fell short of L times the underlying); ``drag_cagr`` is the same
-    on annual growth rates. CAGR uses calendar years between the base close and the last close.
+    on annual growth rates. ``drag_log_annual = (L ln(1+R_u) - ln(1+R_f)) / years`` is the realised
+    log drag a year, to compare with Avellaneda & Zhang's ``(L^2 - L) sigma^2 / 2``
+    (``drag_theory_annual``, sigma from the sample). CAGR uses calendar years between the base close and the last close.
     """
     from gaemi.data import build_panel, series_info
 
@@ -56,6 +58,7 @@ def fund_report(
                            basis=panel.rate_basis[0], expense_ratio=expense_ratio,
                            financing_spread=financing_spread)
     total = float(np.prod(1 + f) - 1)
+    vol = float(np.std(r_u, ddof=1) * np.sqrt(252))
     under_total = float(np.prod(1 + r_u) - 1)
     base = panel.base_date if panel.base_date is not None else panel.dates[0]
     years = (panel.dates[-1] - base).days / 365.25
@@ -77,5 +80,7 @@ def fund_report(
         "underlying_cagr": ucagr,
         "drag": leverage * under_total - total,
         "drag_cagr": leverage * ucagr - cagr,
-        "annual_volatility": float(np.std(r_u, ddof=1) * np.sqrt(252)),
+        "drag_log_annual": (leverage * np.log1p(under_total) - np.log1p(total)) / years if total > -1 else None,
+        "drag_theory_annual": (leverage**2 - leverage) * vol**2 / 2,
+        "annual_volatility": vol,
     }

@@ -194,8 +194,8 @@ def fund(
     t.add_column("figure")
     t.add_column("value", justify="right")
     for k in ("total_return", "cagr", "underlying_total_return", "underlying_cagr", "drag", "drag_cagr",
-              "annual_volatility"):
-        t.add_row(k, f"{rep[k]:.2%}")
+              "drag_log_annual", "drag_theory_annual", "annual_volatility"):
+        t.add_row(k, "—" if rep[k] is None else f"{rep[k]:.2%}")
     t.add_row("financing rate", rep["rate"])
     out.print(t)
 
