@@ -22,7 +22,7 @@ app = typer.Typer(
 plans_app = typer.Typer(help="Built-in example plans.", invoke_without_command=True, no_args_is_help=False)
 app.add_typer(plans_app, name="plans")
 
-out = Console()
+out = Console() if sys.stdout.isatty() else Console(width=120)
 err = Console(stderr=True)
 
 
@@ -85,18 +85,20 @@ def demo(
     if json_out:
         emit_json({"plans": rows})
         return
-    t = Table(title="gaemi demo — every monthly start in the embedded history (KRW)")
-    for col, just in (("plan", "left"), ("horizon", "right"), ("windows", "right"), ("starts", "left"),
-                      ("P(goal)", "right"), ("P(forced sale)", "right"), ("P(wiped out)", "right"),
-                      ("median end", "right"), ("5th pct end", "right"), ("put in", "right")):
-        t.add_column(col, justify=just)
+    t = Table(title="gaemi demo: every monthly start in the embedded history (KRW, 억 = 100M)")
+    for col in ("plan", "windows", "P(goal)", "P(forced)", "P(wiped)", "median", "p5", "put in"):
+        t.add_column(col, justify="left" if col == "plan" else "right", no_wrap=True)
     for r in rows:
-        t.add_row(r["name"], f"{r['horizon_years']:g}y", str(r["windows"]), f"{r['first_start']}..{r['last_start']}",
+        t.add_row(r["name"], f"{r['windows']} x {r['horizon_years']:g}y",
                   pct(r["p_goal"]), pct(r["p_forced_sale"]), pct(r["p_wipeout"]),
                   money(r["median_end_wealth"]), money(r["p5_end_wealth"]), money(r["median_invested"]))
     out.print(t)
-    out.print("Goal: net wealth reaches the plan's target (cash for a home). Wiped out: net wealth at or "
-              "below 10% of all money put in. Crypto plans use 3-year windows: their history is short.")
+    for r in rows:
+        out.print(f"  {r['name']}: {r['title']}; starts {r['first_start']} .. {r['last_start']}", highlight=False)
+    out.print("Goal: net wealth reaches the plan's target (cash for a home). Forced: at least one forced "
+              "sale (반대매매). Wiped: net wealth at or below 10% of all money put in (깡통). Windows overlap: "
+              "shares say how often history did this, not future odds. Crypto plans use 3-year windows (short "
+              "history) on coins that survived: survivorship flatters them.", highlight=False)
 
 
 # ----------------------------------------------------------------------------- plans
