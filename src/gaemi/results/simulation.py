@@ -49,6 +49,7 @@ class SimulationResult:
     path_labels: pd.Index | None = None  # e.g. window start dates
     day_dates: pd.DatetimeIndex | None = None  # for a single dated path
     provenance: dict[str, Any] = field(default_factory=dict)
+    month_quantiles: pd.DataFrame | None = None  # Monte Carlo: months x quantiles (per-path months not kept)
 
     @property
     def n_paths(self) -> int:
@@ -85,6 +86,9 @@ class SimulationResult:
             "schema_version": SCHEMA_VERSION,
             "plan": self.plan.name,
             "kind": self.kind,
+            "model": self.provenance.get("model", self.kind),
+            "seed": self.provenance.get("seed"),
+            "scenario": self.provenance.get("scenario"),
             "paths": self.n_paths,
             "years": round(self.years, 3),
             "p_goal": event_probability(self._int(L.GOAL_DAY)) if self.plan.goal else None,
@@ -108,7 +112,10 @@ class SimulationResult:
         return out
 
     def to_frame(self) -> pd.DataFrame:
-        """Month-end net wealth: rows = months (1..M), columns = paths."""
+        """Month-end net wealth: rows = months (1..M), columns = paths; for Monte Carlo runs
+        (which do not keep every path's months) the month-end wealth quantiles instead."""
+        if self.raw.month_wealth.shape[1] == 0 and self.month_quantiles is not None:
+            return self.month_quantiles.copy()
         cols = self.path_labels if self.path_labels is not None else pd.RangeIndex(self.n_paths, name="path")
         return pd.DataFrame(self.raw.month_wealth.T, index=pd.RangeIndex(1, self.raw.month_wealth.shape[1] + 1,
                                                                           name="month"), columns=cols)
