@@ -202,6 +202,36 @@ def fund(
     out.print(t)
 
 
+# ----------------------------------------------------------------------------- home
+@app.command()
+def home(
+    price: float = typer.Option(..., help="Home price, in the preset's currency (KRW for kr-2025-10)."),
+    income: float = typer.Option(..., help="Annual household income."),
+    first_time: bool = typer.Option(False, "--first-time", help="생애최초: first-time buyer."),
+    preset: str = typer.Option("kr-2025-10", help="Lending rules: a preset name or a TOML file."),
+    rate: Optional[float] = typer.Option(None, help="Annual mortgage rate (default: the preset's)."),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The largest mortgage the rules allow today, the cash needed, and which rule binds."""
+    from gaemi.config.lending import load_rules
+    from gaemi.instruments.home_purchase import affordability
+
+    a = guarded(lambda: affordability(price, income, load_rules(preset), first_time, rate))
+    d = a.to_dict()
+    if json_out:
+        emit_json(d)
+        return
+    t = Table(title=f"Buying at {price:,.0f} with income {income:,.0f} ({a.preset})")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for k in ("ltv_limit", "cap_limit", "dsr_limit", "max_loan", "acquisition_costs", "cash_needed"):
+        v = d[k]
+        t.add_row(k, "no cap" if v is None else f"{v:,.0f}")
+    t.add_row("binding", a.binding)
+    t.add_row("stress rate", f"{a.stress_rate:.2%}")
+    out.print(t)
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -31,7 +31,10 @@ def builtin_plan_text(name: str) -> str:
 def validation_to_config_error(err: ValidationError, data: Any = None) -> ConfigError:
     """The first pydantic error as ConfigError(field, value, allowed)."""
     first = err.errors()[0]
-    loc = ".".join(str(x) for x in first["loc"]) or "plan"
+    parts = list(first["loc"])
+    if len(parts) > 2 and parts[0] == "goal" and parts[1] in ("amount", "home"):
+        del parts[1]  # the discriminated union's tag, not a field
+    loc = ".".join(str(x) for x in parts) or "plan"
     value = first.get("input")
     kind = first["type"]
     msg = first["msg"]

@@ -8,7 +8,7 @@ that sum to 1. A plan never holds data.
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -112,12 +112,41 @@ class Rebalance(_Frozen):
     threshold: float = Field(0.05, gt=0, lt=1, description="absolute weight drift that triggers it")
 
 
-class Goal(_Frozen):
-    """A target amount of net wealth that grows at ``growth`` a year (home goal: see a later issue)."""
+class AmountGoal(_Frozen):
+    """A target amount of net wealth that grows at ``growth`` a year."""
 
     kind: Literal["amount"] = "amount"
     amount: float = Field(gt=0)
     growth: float = Field(0.0, ge=-0.5, le=1.0)
+
+
+class HomeGoal(_Frozen):
+    """내 집 마련: the goal is met when net wealth covers the cash needed to buy the home
+    (price + tax and fees - the largest loan the lending rules allow) in that month."""
+
+    kind: Literal["home"] = "home"
+    price: float = Field(gt=0, description="home price today, plan currency")
+    preset: str = Field("kr-2025-10", description="lending rules: a preset name or a TOML file")
+    price_growth: float = Field(0.03, ge=-0.5, le=1.0, description="annual home-price growth")
+    first_time_buyer: bool = True
+    income: float = Field(ge=0, description="annual household income today")
+    income_growth: float = Field(0.03, ge=-0.5, le=1.0, description="annual, applied once a year")
+    mortgage_rate: float | None = Field(None, ge=0, lt=0.3, description="annual; default from the preset")
+    mortgage_term_years: float | None = Field(None, gt=0, le=50)
+
+    @field_validator("preset")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from gaemi.config.lending import load_rules
+
+        try:
+            load_rules(v)
+        except Exception as err:  # ConfigError -> pydantic error with the message
+            raise ValueError(str(getattr(err, "allowed", err))) from None
+        return v
+
+
+Goal = Annotated[Union[AmountGoal, HomeGoal], Field(discriminator="kind")]
 
 
 class Graduate(_Frozen):
@@ -152,13 +181,20 @@ class Plan(_Frozen):
     graduate: Graduate = Graduate()
     stop_loss: StopLoss | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _goal_kind(cls, data):
+        goal = data.get("goal") if isinstance(data, dict) else None
+        if isinstance(goal, dict) and "kind" not in goal:
+            data = {**data, "goal": {**goal, "kind": "home" if "price" in goal else "amount"}}
+        return data
+
     @field_validator("holdings")
     @classmethod
     def _weights(cls, v: list[Holding]) -> list[Holding]:
         total = sum(h.weight for h in v)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             raise ValueError(f"holding weights must sum to 1 (they sum to {total:g})")
-        names = [h.asset for h in v if h.asset != DEPOSIT]
         return v
 
     @model_validator(mode="after")

@@ -138,7 +138,11 @@ def build_spec(
     dep_col = col(dep.series, "deposit.series") if dep.series else -1
     n_months = n_days + 1  # at most one new month per session
     saving = plan.investor.monthly_saving * (1.0 + plan.investor.saving_growth) ** (np.arange(n_months) // 12)
-    if plan.goal is not None:
+    if plan.goal is not None and plan.goal.kind == "home":
+        from gaemi.instruments.home_purchase import cash_needed_schedule
+
+        goal = cash_needed_schedule(plan.goal, n_days, days_per_year)["cash_needed"]
+    elif plan.goal is not None:
         goal = plan.goal.amount * (1.0 + plan.goal.growth) ** ((np.arange(n_days) + 1) / days_per_year)
     else:
         goal = np.zeros(0)

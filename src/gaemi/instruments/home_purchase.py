@@ -1,0 +1,130 @@
+"""Can this household buy the home now? The largest loan under lending rules and the cash needed.
+
+    max_loan    = min(LTV x price, cap(price band), DSR limit)
+    DSR limit   = dsr x income / (12 x a(r + stress, n)),  a(i, n) = (i/12) / (1 - (1 + i/12)^(-12 n))
+                  (the level monthly payment per unit of loan of an amortising mortgage, 원리금균등)
+    cash_needed = price + acquisition tax + fees - max_loan
+
+Korean acquisition tax on one home (지방세법 §11 ①8): 1 % up to 6억, ``(price / 1억 x 2/3 - 3) %``
+between 6억 and 9억, 3 % above; plus local education tax at 10 % of it (지방세법 §151);
+first-time buyers get up to ``first_time_tax_relief`` off (지방세특례제한법 §36-3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from gaemi.config.lending import LendingRules
+from gaemi.errors import ConfigError
+
+
+def annuity_factor(annual_rate: float, term_years: float) -> float:
+    """Monthly payment per unit of loan: ``i / (1 - (1+i)^-n)``, i = rate/12, n = 12 x term."""
+    n = term_years * 12
+    i = annual_rate / 12
+    if i == 0:
+        return 1.0 / n
+    return i / (1.0 - (1.0 + i) ** (-n))
+
+
+def kr_one_home_tax_rate(price: float) -> float:
+    """Acquisition tax rate on one home, before the local education tax (지방세법 §11)."""
+    if price <= 600_000_000:
+        return 0.01
+    if price <= 900_000_000:
+        return (price / 100_000_000 * 2 / 3 - 3) / 100
+    return 0.03
+
+
+def acquisition_costs(price: float, rules: LendingRules, first_time: bool) -> float:
+    """Tax and fees on buying at ``price`` (currency of the rules)."""
+    if rules.acquisition_tax == "kr-one-home":
+        tax = price * kr_one_home_tax_rate(price) * 1.10
+        if first_time and price <= rules.first_time_relief_max_price:
+            tax = max(tax - rules.first_time_tax_relief, 0.0)
+    else:
+        tax = price * rules.tax_rate
+    return tax + price * rules.fees_rate
+
+
+def price_cap(price: float, rules: LendingRules) -> float:
+    for band, cap in rules.loan_caps:
+        if price <= band:
+            return cap
+    if rules.loan_caps and rules.loan_cap_above is not None:
+        return rules.loan_cap_above
+    return float("inf")
+
+
+@dataclass(frozen=True)
+class Affordability:
+    price: float
+    income: float
+    first_time: bool
+    mortgage_rate: float
+    stress_rate: float
+    ltv_limit: float
+    cap_limit: float
+    dsr_limit: float
+    max_loan: float
+    binding: str
+    acquisition_costs: float
+    cash_needed: float
+    preset: str
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        if not np.isfinite(d["cap_limit"]):
+            d["cap_limit"] = None
+        return d
+
+
+def affordability(price: float, income: float, rules: LendingRules, first_time: bool = False,
+                  mortgage_rate: float | None = None, term_years: float | None = None) -> Affordability:
+    """The largest loan and the cash needed to buy at ``price`` with annual ``income``."""
+    if not (np.isfinite(price) and price > 0):
+        raise ConfigError("price", price, "a home price > 0")
+    if not (np.isfinite(income) and income >= 0):
+        raise ConfigError("income", income, "an annual household income >= 0")
+    rate = rules.mortgage_rate if mortgage_rate is None else mortgage_rate
+    if not (0 <= rate < 0.3):
+        raise ConfigError("rate", rate, "an annual mortgage rate in [0, 0.3)")
+    term = rules.mortgage_term_years if term_years is None else term_years
+    stress = rate + rules.stress_add_on
+    ltv = (rules.ltv_first_time if first_time else rules.ltv) * price
+    cap = price_cap(price, rules)
+    dsr = rules.dsr * income / (12 * annuity_factor(stress, term))
+    limits = {"ltv": ltv, "cap": cap, "dsr": dsr}
+    binding = min(limits, key=lambda k: limits[k])
+    max_loan = limits[binding]
+    costs = acquisition_costs(price, rules, first_time)
+    return Affordability(price=price, income=income, first_time=first_time, mortgage_rate=rate, stress_rate=stress,
+                         ltv_limit=ltv, cap_limit=cap, dsr_limit=dsr, max_loan=max_loan, binding=binding,
+                         acquisition_costs=costs, cash_needed=price + costs - max_loan, preset=rules.name)
+
+
+def cash_needed_schedule(goal, n_days: int, days_per_year: float = 252.0) -> dict[str, np.ndarray]:
+    """Cash needed on each session ``d`` of a horizon for a :class:`~gaemi.config.plan.HomeGoal`.
+
+    The home price grows continuously, ``price * (1 + price_growth) ** ((d + 1) / days_per_year)``;
+    the income steps once a year, ``income * (1 + income_growth) ** floor((d + 1) / days_per_year)``.
+    Returns arrays ``cash_needed``, ``max_loan``, ``price`` and ``binding`` (codes 0 ltv, 1 cap, 2 dsr).
+    """
+    from gaemi.config.lending import load_rules
+
+    rules = load_rules(goal.preset)
+    t = (np.arange(n_days) + 1) / days_per_year
+    price = goal.price * (1 + goal.price_growth) ** t
+    income = goal.income * (1 + goal.income_growth) ** np.floor(t)
+    rate = rules.mortgage_rate if goal.mortgage_rate is None else goal.mortgage_rate
+    term = rules.mortgage_term_years if goal.mortgage_term_years is None else goal.mortgage_term_years
+    ltv = (rules.ltv_first_time if goal.first_time_buyer else rules.ltv) * price
+    cap = np.array([price_cap(p, rules) for p in price]) if rules.loan_caps else np.full(n_days, np.inf)
+    dsr = rules.dsr * income / (12 * annuity_factor(rate + rules.stress_add_on, term))
+    stack = np.vstack([ltv, cap, dsr])
+    binding = np.argmin(stack, axis=0)
+    max_loan = stack.min(axis=0)
+    costs = np.array([acquisition_costs(p, rules, goal.first_time_buyer) for p in price])
+    return {"cash_needed": price + costs - max_loan, "max_loan": max_loan, "price": price, "binding": binding}
