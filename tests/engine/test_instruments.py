@@ -168,3 +168,17 @@ def test_stop_loss_sells_once():
     res = run(p, r)
     assert res.ints[0, L.STOP_DAY] == 2
     assert res.floats[0, L.END_WEALTH] == pytest.approx(100 * 1.1 * 0.8 * 0.8)
+
+
+def test_tracked_fund_growth_and_ruin_floor():
+    rng = np.random.default_rng(3)
+    r = rng.normal(0.0, 0.02, 300)
+    p = plan(holdings=[dict(asset="a", weight=1.0, leverage=2, expense_ratio=0.01, financing_spread=0.0)],
+             ruin_floor=0.5)
+    res = run(p, r, rate=0.02, gap=1.0, rate_basis=360.0)
+    f = fund_daily_returns(r, 2.0, rate=0.02, gap_days=1.0, basis=360.0, expense_ratio=0.01)
+    assert res.floats[0, L.FUND_GROWTH] == pytest.approx(np.prod(1 + f), rel=1e-12)
+    assert res.floats[0, L.UNDER_GROWTH] == pytest.approx(np.prod(1 + r), rel=1e-12)
+    wealth = 100 * np.cumprod(1 + f)
+    below = np.flatnonzero(wealth <= 50)
+    assert res.ints[0, L.RUIN_DAY] == (below[0] if below.size else -1)

@@ -172,6 +172,9 @@ class Plan(_Frozen):
     wipeout_floor: float = Field(
         0.1, ge=0, lt=1, description="wiped out (깡통): net wealth at or below this share of all money put in"
     )
+    ruin_floor: float = Field(
+        0.2, ge=0, lt=1, description="ruin: net wealth at or below this share of all money put in, at any close"
+    )
     investor: Investor
     holdings: list[Holding] = Field(min_length=1)
     deposit: Deposit = Deposit()

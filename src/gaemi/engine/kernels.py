@@ -30,7 +30,7 @@ def _run_path(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
     n_inst = inst_under.shape[0]
@@ -67,12 +67,26 @@ def _run_path(
     forced_sold = 0.0
     forced_loss = 0.0
     wipe_day = -1
+    ruin_day = -1
+    fund_growth = 1.0
+    under_growth = 1.0
     has_goal = goal_target.shape[0] > 0
 
     for d in range(n_days):
         row = index[p, d]
         gap = gap_days[row]
         # 1. market: holdings, deposit interest, loan interest
+        if track_inst >= 0:
+            lev = inst_lev[track_inst]
+            ru = returns[row, inst_under[track_inst]]
+            rf = rates[row, inst_rate_col[track_inst]] * gap / inst_basis[track_inst]
+            borrowed = lev - 1.0 if lev > 1.0 else 0.0
+            r = (lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[track_inst] * gap / inst_basis[track_inst]
+                 - inst_expense[track_inst] / 252.0)
+            if r < -1.0:
+                r = -1.0
+            fund_growth *= 1.0 + r
+            under_growth *= 1.0 + ru
         for i in range(n_inst):
             if value[i] != 0.0:
                 lev = inst_lev[i]
@@ -234,6 +248,8 @@ def _run_path(
             min_w = wealth
         if wipe_day < 0 and wealth <= wipeout_floor * invested:
             wipe_day = d
+        if ruin_day < 0 and wealth <= ruin_floor * invested:
+            ruin_day = d
         if d == n_days - 1 or new_month[nm_row, d + 1]:
             if m_idx < month_wealth.shape[1]:
                 month_wealth[p, m_idx] = wealth
@@ -250,6 +266,9 @@ def _run_path(
     f_out[p, L.FORCED_SOLD] = forced_sold
     f_out[p, L.FORCED_LOSS] = forced_loss
     f_out[p, L.FEES_PAID] = fees_paid
+    f_out[p, L.FUND_GROWTH] = fund_growth
+    f_out[p, L.UNDER_GROWTH] = under_growth
+    i_out[p, L.RUIN_DAY] = ruin_day
     i_out[p, L.GOAL_DAY] = goal_day
     i_out[p, L.GRADUATED] = 1 if graduated else 0
     i_out[p, L.FIRST_FORCED_DAY] = first_forced
@@ -266,7 +285,7 @@ def run_block(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
     """Simulate every path of a block; writes into ``month_wealth``, ``f_out``, ``i_out``."""
@@ -277,6 +296,6 @@ def run_block(
             deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
             capital, saving_sched, goal_target,
             loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
             month_wealth, f_out, i_out,
         )

@@ -34,7 +34,8 @@ Order of events within a session ``d`` (both implementations follow it):
    holdings. A close at or above the ratio cancels the call. Proceeds repay the loan;
    what the sale cannot cover stays as debt (negative equity is reported, not hidden).
 7. **Bookkeeping**: peak, drawdown, minimum wealth, wipe-out (wealth at or below
-   ``wipeout_floor`` x money put in), month-end wealth.
+   ``wipeout_floor`` x money put in), ruin floor (at or below ``ruin_floor`` x money put
+   in), month-end wealth.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def run_block_reference(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
     """Same contract as :func:`gaemi.engine.kernels.run_block`."""
@@ -88,6 +89,9 @@ def run_block_reference(
     forced_sold = np.zeros(n_paths)
     forced_loss = np.zeros(n_paths)
     wipe_day = np.full(n_paths, -1, dtype=np.int64)
+    ruin_day = np.full(n_paths, -1, dtype=np.int64)
+    fund_growth = np.ones(n_paths)
+    under_growth = np.ones(n_paths)
     has_goal = len(goal_target) > 0
     paths = np.arange(n_paths)
 
@@ -103,7 +107,17 @@ def run_block_reference(
         nm = new_month[0, d] if shared_months else new_month[:, d]
         nm = np.broadcast_to(nm, (n_paths,))
 
-        # 1. market
+        # 1. market (and the tracked fund's own growth, held or not, for the drag report)
+        if track_inst >= 0:
+            t = track_inst
+            lev = inst_lev[t]
+            ru = returns[row, inst_under[t]]
+            rf = rates[row, inst_rate_col[t]] * gap / inst_basis[t]
+            borrowed = lev - 1.0 if lev > 1.0 else 0.0
+            r = np.maximum(lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[t] * gap / inst_basis[t]
+                           - inst_expense[t] / 252.0, -1.0)
+            fund_growth = fund_growth * (1.0 + r)
+            under_growth = under_growth * (1.0 + ru)
         for i in range(n_inst):
             held = value[:, i] != 0.0
             lev = inst_lev[i]
@@ -255,6 +269,7 @@ def run_block_reference(
         max_dd = np.maximum(max_dd, np.where(peak > 0.0, dd, max_dd))
         min_w = np.minimum(min_w, wealth)
         wipe_day = np.where((wipe_day < 0) & (wealth <= wipeout_floor * invested), d, wipe_day)
+        ruin_day = np.where((ruin_day < 0) & (wealth <= ruin_floor * invested), d, ruin_day)
         if d == n_days - 1:
             record = np.ones(n_paths, dtype=bool)
         else:
@@ -275,6 +290,9 @@ def run_block_reference(
     f_out[:, L.FORCED_SOLD] = forced_sold
     f_out[:, L.FORCED_LOSS] = forced_loss
     f_out[:, L.FEES_PAID] = fees_paid
+    f_out[:, L.FUND_GROWTH] = fund_growth
+    f_out[:, L.UNDER_GROWTH] = under_growth
+    i_out[:, L.RUIN_DAY] = ruin_day
     i_out[:, L.GOAL_DAY] = goal_day
     i_out[:, L.GRADUATED] = graduated.astype(np.int64)
     i_out[:, L.FIRST_FORCED_DAY] = first_forced

@@ -81,6 +81,8 @@ class EngineSpec:
     graduate: bool
     stop_drawdown: float
     wipeout_floor: float
+    ruin_floor: float
+    track_inst: int
 
     def kernel_args(self) -> tuple:
         return (
@@ -91,6 +93,7 @@ class EngineSpec:
             self.loan_to_equity, self.maintenance, self.deadline, self.sale_all, self.haircut,
             self.tier_days, self.tier_rates, self.margin_on_contrib,
             self.rebal_rule, self.rebal_threshold, self.graduate, self.stop_drawdown, self.wipeout_floor,
+            self.ruin_floor, self.track_inst,
         )
 
 
@@ -178,4 +181,6 @@ def build_spec(
         graduate=bool(plan.graduate.enabled),
         stop_drawdown=float(plan.stop_loss.drawdown) if plan.stop_loss else 0.0,
         wipeout_floor=float(plan.wipeout_floor),
+        ruin_floor=float(plan.ruin_floor),
+        track_inst=next((k for k, x in enumerate(lev) if x != 1.0), -1),
     )

@@ -99,6 +99,11 @@ class SimulationResult:
             "p_margin_call": float(np.mean(self._int(L.N_CALLS) > 0)),
             "p_wipeout": event_probability(self._int(L.WIPEOUT_DAY)),
             "p_negative_equity": float(np.mean(self._float(L.MIN_WEALTH) < 0)),
+            "ruin_floor": self.plan.ruin_floor,
+            "p_ruin_floor": event_probability(self._int(L.RUIN_DAY)),
+            "p_ruin_any": float(np.mean((self._int(L.FIRST_FORCED_DAY) >= 0) | (self._int(L.RUIN_DAY) >= 0)
+                                        | (self._float(L.MIN_WEALTH) < 0))),
+            "time_to_goal_years": self._time_to_goal() if self.plan.goal else None,
             "median_end_wealth": q["p50"],
             "p5_end_wealth": q["p5"],
             "end_wealth_quantiles": q,
@@ -108,8 +113,41 @@ class SimulationResult:
             "median_interest_paid": float(np.median(self._float(L.INTEREST_PAID))),
             "median_fees_paid": float(np.median(self._float(L.FEES_PAID))),
             "mean_debt_left": float(np.mean(np.maximum(self._float(L.END_LOAN) - self._float(L.END_RISKY), 0))),
+            "leveraged_fund": self._drag(),
         }
         return out
+
+    def _time_to_goal(self) -> dict[str, float | None]:
+        """Quantiles of the years to the goal over all paths (never = not reached: None)."""
+        days = self._int(L.GOAL_DAY).astype(float)
+        years = np.where(days >= 0, (days + 1) / self.days_per_year, np.inf)
+        out: dict[str, float | None] = {}
+        for p in (0.1, 0.5, 0.9):
+            q = float(np.quantile(years, p, method="inverted_cdf"))
+            out[f"p{round(p * 100)}"] = q if np.isfinite(q) else None
+        return out
+
+    def _drag(self) -> dict[str, float] | None:
+        """Realised volatility drag of the plan's first leveraged holding, per path:
+        ``(L ln G_u - ln G_f) / years`` (annual, log), where G are the fund's and the
+        underlying's growth over the horizon (held or not); median and quartiles."""
+        lev = [h.leverage for h in self.plan.risky_holdings if h.leverage != 1.0]
+        if not lev:
+            return None
+        g_f = self._float(L.FUND_GROWTH)
+        g_u = self._float(L.UNDER_GROWTH)
+        with np.errstate(divide="ignore"):
+            drag = (lev[0] * np.log(g_u) - np.log(g_f)) / self.years
+        q = quantiles(drag[np.isfinite(drag)], (0.25, 0.5, 0.75)) if np.isfinite(drag).any() else {}
+        return {
+            "leverage": lev[0],
+            "p_fund_wiped": float(np.mean(g_f <= 0)),
+            "median_fund_growth": float(np.median(g_f)),
+            "median_underlying_growth": float(np.median(g_u)),
+            "median_l_times_underlying_return": float(np.median(lev[0] * (g_u - 1))),
+            "median_fund_return": float(np.median(g_f - 1)),
+            "drag_log_annual": q,
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """Month-end net wealth: rows = months (1..M), columns = paths; for Monte Carlo runs
