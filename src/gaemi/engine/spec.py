@@ -97,6 +97,17 @@ class EngineSpec:
         )
 
 
+def build_goal_target(plan: Plan, n_days: int, days_per_year: float = 252.0) -> np.ndarray:
+    """Net wealth needed on each session: the home's cash needed, or the growing amount; empty if no goal."""
+    if plan.goal is None:
+        return np.zeros(0)
+    if plan.goal.kind == "home":
+        from gaemi.instruments.home_purchase import cash_needed_schedule
+
+        return cash_needed_schedule(plan.goal, n_days, days_per_year)["cash_needed"]
+    return plan.goal.amount * (1.0 + plan.goal.growth) ** ((np.arange(n_days) + 1) / days_per_year)
+
+
 def build_spec(
     plan: Plan,
     underlyings: tuple[str, ...] | list[str],
@@ -141,14 +152,7 @@ def build_spec(
     dep_col = col(dep.series, "deposit.series") if dep.series else -1
     n_months = n_days + 1  # at most one new month per session
     saving = plan.investor.monthly_saving * (1.0 + plan.investor.saving_growth) ** (np.arange(n_months) // 12)
-    if plan.goal is not None and plan.goal.kind == "home":
-        from gaemi.instruments.home_purchase import cash_needed_schedule
-
-        goal = cash_needed_schedule(plan.goal, n_days, days_per_year)["cash_needed"]
-    elif plan.goal is not None:
-        goal = plan.goal.amount * (1.0 + plan.goal.growth) ** ((np.arange(n_days) + 1) / days_per_year)
-    else:
-        goal = np.zeros(0)
+    goal = build_goal_target(plan, n_days, days_per_year)
     m = plan.margin
     tiers = np.array(m.rate_tiers if m else [(99999, 0.0)], dtype=float)
     rule = {"none": L.REBAL_NONE, "monthly": L.REBAL_MONTHLY, "threshold": L.REBAL_THRESHOLD}[plan.rebalance.rule]

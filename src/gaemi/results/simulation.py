@@ -117,6 +117,18 @@ class SimulationResult:
         }
         return out
 
+    def goal_by_month(self) -> pd.Series | None:
+        """The goal's target (cash needed for the home, or the growing amount) at each month end."""
+        if self.plan.goal is None:
+            return None
+        from gaemi.engine.spec import build_goal_target
+
+        target = build_goal_target(self.plan, self.n_days, self.days_per_year)
+        n_months = max(1, int(round(self.n_days / (self.days_per_year / 12))))
+        days = np.minimum(np.round(np.arange(1, n_months + 1) * self.days_per_year / 12).astype(int) - 1,
+                          self.n_days - 1)
+        return pd.Series(target[days], index=pd.RangeIndex(1, n_months + 1, name="month"), name="goal")
+
     def _time_to_goal(self) -> dict[str, float | None]:
         """Quantiles of the years to the goal over all paths (never = not reached: None)."""
         days = self._int(L.GOAL_DAY).astype(float)
