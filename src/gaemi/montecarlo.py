@@ -162,6 +162,23 @@ def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: fl
     return panel, scen
 
 
+def scenario_stats(scen, basis: dict[str, float], sample_paths: int = 1024) -> dict[str, Any]:
+    """Annualised moments of the scenarios' daily simple returns (from the first paths):
+    ``mu = 252 * mean``, ``sigma = sqrt(252 * var)`` per underlying, and each rate's mean accrual
+    a year (``252 * mean(rate * gap_days / basis)``). Used for the Kelly leverage."""
+    blk = scen.block(0, min(scen.n_paths, sample_paths))
+    rows = blk.index.ravel()
+    r = blk.returns[rows]
+    out: dict[str, Any] = {"underlyings": {}, "rates": {}}
+    for k, name in enumerate(scen.underlyings):
+        out["underlyings"][name] = {"mu": float(r[:, k].mean() * DAYS_PER_YEAR),
+                                    "sigma": float(np.sqrt(r[:, k].var() * DAYS_PER_YEAR))}
+    for k, name in enumerate(scen.rate_names):
+        acc = blk.rates[rows, k] * blk.gap_days[rows] / basis.get(name, 365.0)
+        out["rates"][name] = float(acc.mean() * DAYS_PER_YEAR)
+    return out
+
+
 # --------------------------------------------------------------------------- run
 def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, scheduler: str | None,
              bins: list[WealthBins], progress: Callable[[int, int, float], None] | None,
@@ -255,6 +272,7 @@ def simulate_many(
     specs = [build_spec(p, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
                         days_per_year=DAYS_PER_YEAR) for p in plans]
     bins = [WealthBins(scale=max(p.investor.capital + 12 * p.investor.monthly_saving, 1.0)) for p in plans]
+    stats = scenario_stats(scen, basis)
     t0 = time.perf_counter()
     parts = _execute(specs, scen, chunk_size, workers, scheduler, bins, progress, implementation)
     seconds = time.perf_counter() - t0
@@ -267,6 +285,7 @@ def simulate_many(
             "scenario": scenario, "scenario_day": scenario_day, "data": panel.provenance,
             "data_range": [str(panel.dates[0].date()), str(panel.dates[-1].date())],
             "scenario_provenance": getattr(scen, "provenance", {}), "seconds": seconds,
+            "underlying_stats": stats["underlyings"], "rate_stats": stats["rates"],
             "gaemi_version": __version__,
         }
         out.append(_assemble(p, part, b, scen.n_days, model, prov))

@@ -29,7 +29,7 @@ def test_builtin_plans_load_and_round_trip():
         (base(investor=dict(capital=-5)), "investor.capital", "greater than or equal to 0"),
         (base(margin=dict(loan_to_equity=1, maintenance_ratio=0.9)), "margin.maintenance_ratio", "greater than 1"),
         (base(margin=dict(loan_to_equity=1, forced_sale="some")), "margin.forced_sale", "restore"),
-        (base(holdings=[dict(asset="a", weight=1.0, leverage=0)]), "holdings.0.leverage", "not be 0"),
+        (base(holdings=[dict(asset="a", weight=1.0, leverage=7)]), "holdings.0.leverage", "less than or equal to 5"),
         (base(graduate=dict(enabled=True)), "plan", "needs a [goal]"),
         (base(goal=dict(amount=0)), "goal.amount", "greater than 0"),
     ],

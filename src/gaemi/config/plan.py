@@ -45,13 +45,6 @@ class Holding(_Frozen):
         None, gt=0, lt=1, description="early termination when the fund falls this much in one day (XIV: 0.8)"
     )
 
-    @field_validator("leverage")
-    @classmethod
-    def _nonzero(cls, v: float) -> float:
-        if v == 0:
-            raise ValueError("leverage must not be 0")
-        return v
-
     @property
     def is_fund(self) -> bool:
         return self.leverage != 1.0 or (self.expense_ratio or 0) > 0
