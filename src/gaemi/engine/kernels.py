@@ -13,6 +13,7 @@ import numpy as np
 
 from gaemi._numba import njit, prange
 from gaemi.engine import layout as L
+from gaemi.scenarios.sfc64 import bootstrap_rows, seed_path
 
 
 @njit(cache=True, nogil=True)
@@ -25,7 +26,7 @@ def _tier_rate(age_days, tier_days, tier_rates):
 
 @njit(cache=True, nogil=True)
 def _run_path(
-    p, returns, rates, gap_days, index, new_month,
+    p, rows, returns, rates, gap_days, new_month,
     inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
@@ -34,7 +35,7 @@ def _run_path(
     month_wealth, f_out, i_out,
 ):
     n_inst = inst_under.shape[0]
-    n_days = index.shape[1]
+    n_days = rows.shape[0]
     nm_row = np.int64(0)
     if new_month.shape[0] > 1:
         nm_row = np.int64(p)
@@ -73,7 +74,7 @@ def _run_path(
     has_goal = goal_target.shape[0] > 0
 
     for d in range(n_days):
-        row = index[p, d]
+        row = rows[d]
         gap = gap_days[row]
         # 1. market: holdings, deposit interest, loan interest
         if track_inst >= 0:
@@ -291,7 +292,39 @@ def run_block(
     """Simulate every path of a block; writes into ``month_wealth``, ``f_out``, ``i_out``."""
     for p in prange(index.shape[0]):
         _run_path(
-            p, returns, rates, gap_days, index, new_month,
+            p, index[p], returns, rates, gap_days, new_month,
+            inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+            deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+            capital, saving_sched, goal_target,
+            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+            month_wealth, f_out, i_out,
+        )
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def run_block_bootstrap(
+    key0, key1, path_start, n_days, mean_block,
+    returns, rates, gap_days, new_month,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+    capital, saving_sched, goal_target,
+    loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+    month_wealth, f_out, i_out,
+):
+    """The fused path: each path draws its stationary-bootstrap rows inline from its own SFC64
+    stream (:mod:`gaemi.scenarios.sfc64`), then runs; no (paths x days) index is materialised.
+    Same rows, hence same numbers, as ``run_block`` on ``sfc64.bootstrap_index``."""
+    n_rows = returns.shape[0]
+    p_restart = 1.0 / mean_block
+    for p in prange(f_out.shape[0]):
+        state = np.empty(4, dtype=np.uint64)
+        seed_path(state, key0, key1, path_start + p)
+        rows = np.empty(n_days, dtype=np.int64)
+        bootstrap_rows(state, n_rows, p_restart, rows)
+        _run_path(
+            p, rows, returns, rates, gap_days, new_month,
             inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
             deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
             capital, saving_sched, goal_target,

@@ -1,0 +1,104 @@
+"""SFC64, inline in compiled kernels: one random stream per path, keyed by (seed, path).
+
+The generator is Chris Doty-Humphrey's Small Fast Chaotic PRNG (PractRand), the same algorithm
+as ``numpy.random.SFC64``: from the same state it produces the same 64-bit outputs, bit for bit
+(``tests/scenarios/test_sfc64.py``), and doubles as numpy does, ``(x >> 11) * 2**-53``.
+
+Per-path seeding (counter-based, so no chunking or worker layout can change a stream): the
+seed's ``SeedSequence`` gives two 64-bit keys once; path ``p``'s SFC64 state ``(a, b, c)`` is
+three SplitMix64 outputs (Steele, Lea & Flood 2014) started at ``key0 ^ mix(p + key1)``,
+counter 1, then 12 outputs are discarded, as numpy's own SFC64 seeding does.
+
+Stationary bootstrap rows (Politis & Romano 1994): day 0 and, with probability ``1/mean_block``,
+any later day starts a new block at a uniform row ``floor(u * T)``; otherwise the next row,
+wrapping circularly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gaemi._numba import njit, prange
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_TWO53 = 1.0 / 9007199254740992.0
+
+
+def seed_keys(entropy: int) -> tuple[int, int]:
+    """Two 64-bit keys for per-path streams, from the seed's SeedSequence."""
+    k = np.random.SeedSequence(entropy).generate_state(2, np.uint64)
+    return int(k[0]), int(k[1])
+
+
+@njit(cache=True, inline="always")
+def _mix(z):
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, inline="always")
+def sfc64_next(state):
+    """Advance ``state`` (uint64[4]: a, b, c, counter) and return the next 64-bit output."""
+    a = state[0]
+    b = state[1]
+    c = state[2]
+    w = state[3]
+    tmp = a + b + w
+    state[3] = w + np.uint64(1)
+    state[0] = b ^ (b >> np.uint64(11))
+    state[1] = c + (c << np.uint64(3))
+    state[2] = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
+    return tmp
+
+
+@njit(cache=True, inline="always")
+def sfc64_double(state):
+    """A uniform double in [0, 1): ``(x >> 11) * 2**-53`` (numpy's ``random()`` for SFC64)."""
+    return np.float64(sfc64_next(state) >> np.uint64(11)) * _TWO53
+
+
+@njit(cache=True)
+def seed_path(state, key0, key1, path):
+    """Initialise ``state`` for path ``path`` (see the module doc)."""
+    x = np.uint64(key0) ^ _mix(np.uint64(path) + np.uint64(key1))
+    x = x + _GOLDEN
+    state[0] = _mix(x)
+    x = x + _GOLDEN
+    state[1] = _mix(x)
+    x = x + _GOLDEN
+    state[2] = _mix(x)
+    state[3] = np.uint64(1)
+    for _ in range(12):
+        sfc64_next(state)
+
+
+@njit(cache=True)
+def bootstrap_rows(state, n_rows, p_restart, out):
+    """Fill ``out`` (n_days,) with stationary-bootstrap rows from ``state``."""
+    row = 0
+    for d in range(out.shape[0]):
+        u = sfc64_double(state)
+        if d == 0 or u < p_restart:
+            row = int(sfc64_double(state) * n_rows)
+            if row >= n_rows:
+                row = n_rows - 1
+        else:
+            row += 1
+            if row == n_rows:
+                row = 0
+        out[d] = row
+
+
+@njit(cache=True, parallel=True)
+def bootstrap_index(key0, key1, path_start, n_paths, n_days, n_rows, mean_block):
+    """(n_paths, n_days) int64 bootstrap rows for paths ``path_start .. path_start + n_paths``."""
+    out = np.empty((n_paths, n_days), dtype=np.int64)
+    p_restart = 1.0 / mean_block
+    for i in prange(n_paths):
+        state = np.empty(4, dtype=np.uint64)
+        seed_path(state, key0, key1, path_start + i)
+        bootstrap_rows(state, n_rows, p_restart, out[i])
+    return out
