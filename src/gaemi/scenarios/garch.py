@@ -18,6 +18,8 @@
    ``forecast(horizon=1)`` returns). The recursion, :func:`gjr_garch_paths`, is a pure
    function of the shocks it is handed (habit 4), so tests feed the same shocks to it
    and to arch's own simulator.
+   Log returns are clipped to ``[log(1e-9), log(1e9)]`` so that ``exp(x) - 1`` never rounds
+   to -1 nor overflows (only an exploding, absurd fit gets near the bounds).
 4. **Rates and calendar gaps** are those of the drawn residual dates.
 
 Fitted parameters (mu, omega, alpha, gamma, beta, nu; percent log-return units) are in
@@ -41,6 +43,7 @@ from gaemi.scenarios.base import PathBlock, month_grid
 
 MEANS = {"constant": "Constant", "zero": "Zero"}
 DISTS = {"t": "t", "normal": "normal"}
+LOG_FLOOR = math.log(1e-9)  # simple returns stay above -100 % in floating point
 PARAM_COLUMNS = ("mu", "omega", "alpha", "gamma", "beta", "nu")
 _ARCH_NAMES = {"mu": "mu", "omega": "omega", "alpha": "alpha[1]", "gamma": "gamma[1]",
                "beta": "beta[1]", "nu": "nu"}
@@ -232,7 +235,8 @@ class GarchFHS:
         (rows,) = by_path_block(a, z, self._block_rows)
         n = z - a
         y = self.simulate_log_returns(rows)
-        returns = np.expm1(y / 100.0).reshape(n * self.n_days, len(self.underlyings))
+        returns = np.expm1(np.clip(y / 100.0, LOG_FLOOR, -LOG_FLOOR))
+        returns = returns.reshape(n * self.n_days, len(self.underlyings))
         flat = rows.reshape(-1)
         return PathBlock(
             path_start=a,

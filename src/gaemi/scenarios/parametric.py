@@ -24,6 +24,8 @@ Units and conventions (one year = ``PERIODS_PER_YEAR`` = 252 sessions):
 * collapse: asset a collapses on a day with probability ``collapse_hazard[a]`` (daily,
   independent of everything else); that day its return is ``-collapse_loss`` (default
   -99.9 %: the coin is worth ~0, a delisting) and every later return is 0.
+* daily log returns are clipped to ``[log(1e-9), log(1e9)]``, so a simple return stays above
+  -100 % and finite in floating point (only absurd inputs get near the bounds).
 * rates are constant (``rate``: one annual fraction named "rate", or a dict name -> rate);
   ``gap_days`` is ``365 / 252`` for every session, so an ACT/365 rate accrues exactly one
   year of interest over 252 sessions.
@@ -50,6 +52,10 @@ from gaemi.scenarios.base import PathBlock, month_grid
 
 PERIODS_PER_YEAR = 252
 GAP_DAYS = 365.0 / PERIODS_PER_YEAR
+LOG_FLOOR = math.log(1e-9)
+"""Daily log returns are kept within [LOG_FLOOR, -LOG_FLOOR] so a simple return stays above
+-100 % and finite in floating point (exp(x) - 1 rounds to -1 below about -37 and overflows
+above 709); only absurd inputs (|x| > 20.7 in a day) get there."""
 DISTS = ("t", "normal")
 
 
@@ -236,7 +242,7 @@ class Parametric:
 
     def _block_returns(self, b: int) -> tuple[np.ndarray]:
         draws = self._draws(b)
-        r = np.expm1(self.log_returns(draws))
+        r = np.expm1(np.clip(self.log_returns(draws), LOG_FLOOR, -LOG_FLOOR))
         day = np.arange(self.n_days)
         for k, cday in draws["collapse"].items():
             col = r[..., k]
