@@ -158,7 +158,11 @@ def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: fl
         from gaemi.scenarios import get_crash, inject
 
         crash = get_crash(scenario)
-        scen = inject(scen, crash, day=scenario_day)
+        if not isinstance(scenario_day, (int, np.integer)) or scenario_day < 0 or \
+                scenario_day + crash.n_days > scen.n_days:
+            raise ConfigError("scenario_day", scenario_day,
+                              f"a session from 0 to {scen.n_days - crash.n_days} (the crash lasts {crash.n_days})")
+        scen = inject(scen, crash, day=scenario_day, lookup=panel)
     return panel, scen
 
 
