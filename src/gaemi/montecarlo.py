@@ -92,9 +92,11 @@ class ChunkStats:
     seconds: float
 
 
-def run_chunk(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int,
-              bins: WealthBins, implementation: str = "compiled", single_thread: bool = False) -> ChunkStats:
-    """Simulate paths ``[path_start, path_stop)`` and reduce them (also the dask task)."""
+def run_chunk(specs: Sequence[EngineSpec], scenarios, path_start: int, path_stop: int, n_months: int,
+              bins: Sequence[WealthBins], implementation: str = "compiled",
+              single_thread: bool = False) -> list[ChunkStats]:
+    """Simulate paths ``[path_start, path_stop)`` for every plan spec on the same block of
+    futures and reduce them (this is also the dask task)."""
     if single_thread:
         try:
             import numba
@@ -104,9 +106,12 @@ def run_chunk(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_mo
             pass
     t0 = time.perf_counter()
     block = scenarios.block(path_start, path_stop)
-    raw = run_path_block(spec, block, n_months, implementation)
-    hist = bins.histogram(raw.month_wealth)
-    return ChunkStats(path_start, raw.floats, raw.ints, hist, time.perf_counter() - t0)
+    out = []
+    for spec, b in zip(specs, bins):
+        raw = run_path_block(spec, block, n_months, implementation)
+        out.append(ChunkStats(path_start, raw.floats, raw.ints, b.histogram(raw.month_wealth),
+                              time.perf_counter() - t0))
+    return out
 
 
 def _chunks(n_paths: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -188,42 +193,41 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
              bins: list[WealthBins], progress: Callable[[int, int, float], None] | None,
              implementation: str) -> list[list[ChunkStats]]:
     chunks = _chunks(scen.n_paths, chunk_size)
-    n_months = int(scen.n_days // 21 + 2) if not hasattr(scen, "new_month") else months_in(scen.new_month)
+    n_months = months_in(scen.new_month) if hasattr(scen, "new_month") else int(scen.n_days // 21 + 2)
     results: list[list[ChunkStats]] = [[] for _ in specs]
     t0 = time.perf_counter()
     done_paths = 0
+
+    def collect(stats: list[ChunkStats], n: int) -> None:
+        nonlocal done_paths
+        for k, st in enumerate(stats):
+            results[k].append(st)
+        done_paths += n
+        if progress:
+            progress(done_paths, scen.n_paths, time.perf_counter() - t0)
+
     if workers <= 1 and not scheduler:
         for a, b in chunks:
-            for k, spec in enumerate(specs):
-                results[k].append(run_chunk(spec, scen, a, b, n_months, bins[k], implementation))
-            done_paths += b - a
-            if progress:
-                progress(done_paths, scen.n_paths, time.perf_counter() - t0)
+            collect(run_chunk(specs, scen, a, b, n_months, bins, implementation), b - a)
         return results
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=40)
-        client = Client(cluster)
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="10s")
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=40)
+            client = Client(cluster)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ConfigError("scheduler", scheduler, f"the address of a running dask scheduler ({err})") from err
     try:
         scen_f = client.scatter(scen, broadcast=True)
-        futures = {}
-        for k, spec in enumerate(specs):
-            for a, b in chunks:
-                fut = client.submit(run_chunk, spec, scen_f, a, b, n_months, bins[k], implementation, True,
-                                    pure=False)
-                futures[fut] = (k, b - a)
+        futures = {client.submit(run_chunk, specs, scen_f, a, b, n_months, bins, implementation, True,
+                                 pure=False): b - a for a, b in chunks}
         for fut in as_completed(list(futures)):
-            k, n = futures[fut]
-            results[k].append(fut.result())
-            if k == 0:
-                done_paths += n
-                if progress:
-                    progress(done_paths, scen.n_paths, time.perf_counter() - t0)
+            collect(fut.result(), futures[fut])
     finally:
         client.close()
         if cluster is not None:
