@@ -101,6 +101,23 @@ def test_protocol_and_shapes(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_pickles_for_workers(name):
+    """Chunks go to dask workers: a set must survive pickling and give the same numbers."""
+    import pickle
+
+    s = _gen(name)
+    again = pickle.loads(pickle.dumps(s))
+    for x, y in zip(_gathered(s.block(250, 270)), _gathered(again.block(250, 270))):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in SEEDLESS])
+def test_new_month_attribute_matches_blocks(name):
+    s = _gen(name)
+    np.testing.assert_array_equal(s.new_month, s.block(0, 5).new_month)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_finite_and_above_minus_one(name):
     r, rates, gap, _ = _gathered(_gen(name).block(0, N_PATHS))
     assert np.all(np.isfinite(r)) and np.all(np.isfinite(rates)) and np.all(np.isfinite(gap))

@@ -238,7 +238,7 @@ def _crashes() -> dict[str, Crash]:
         ),
         Crash(
             "volmageddon-2018", "Volmageddon, 2018-02-05",
-            "The VIX more than doubled in a day (+116 %); the inverse-VIX note XIV lost about "
+            "The VIX more than doubled in a day (about +115 %); the inverse-VIX note XIV lost about "
             "96 % of its indicative value (USD 108.37 at the 2018-02-02 close, about USD 4 after "
             "the 2018-02-05 close) and was terminated by Credit Suisse; the S&P 500 fell 4.1 %.",
             ("Credit Suisse AG, 'Announces Event Acceleration of its XIV ETNs', 2018-02-06: "
@@ -254,7 +254,8 @@ def _crashes() -> dict[str, Crash]:
             "A stress test, not an event: one session at the KRX daily price limit of -30 % "
             "(in force since 2015-06-15). The indices themselves have never done it: KRX circuit "
             "breakers halt the market at -8 % and -15 % and close it at -20 %; the worst KOSPI "
-            "day was -12.0 % (2001-09-12). A 2x fund on the index would lose 60 %.",
+            "days in the embedded data are about -12 % (2001-09-12, 2026-03-04). A 2x fund on the "
+            "index would lose 60 %.",
             ("Korea Exchange, 'Daily Price Limits': "
              "http://global.krx.co.kr/contents/GLB/06/0602/0602010201/GLB0602010201T5.jsp",
              "Korea Exchange, 'Circuit Breakers in stock market': "

@@ -66,17 +66,39 @@ def gjr_garch_paths(z: np.ndarray, sigma2_first, omega, alpha, gamma, beta) -> t
     z = np.asarray(z, dtype=np.float64)
     if z.ndim < 2:
         raise ValueError("z must be (paths, days[, assets])")
+    eps = np.ascontiguousarray(np.moveaxis(z, 1, 0))  # day-major copy: the kernel works in place
+    sigma2 = np.empty_like(eps)
+    _gjr_day_major(eps, sigma2_first, omega, alpha, gamma, beta, sigma2)
+    return np.moveaxis(eps, 0, 1), np.moveaxis(sigma2, 0, 1)
+
+
+def _gjr_day_major(z_eps: np.ndarray, sigma2_first, omega, alpha, gamma, beta,
+                   sigma2_out: np.ndarray | None = None) -> None:
+    """The recursion on day-major shocks ``z_eps[d, ...]``, overwritten with ``eps`` (each day's
+    shocks are read once, before that day's residuals are written over them).
+
+    Arithmetic, in this order for every element: ``omega + (gamma * 1[e < 0] + alpha) * e**2
+    + beta * sigma2``.
+    """
     omega, alpha, gamma, beta = (np.asarray(v, dtype=np.float64) for v in (omega, alpha, gamma, beta))
-    eps = np.empty_like(z)
-    sigma2 = np.empty_like(z)
-    s2 = np.broadcast_to(np.asarray(sigma2_first, dtype=np.float64), z[:, 0].shape).copy()
-    for d in range(z.shape[1]):
+    s2 = np.broadcast_to(np.asarray(sigma2_first, dtype=np.float64), z_eps.shape[1:]).copy()
+    coef = np.empty_like(s2)
+    tmp = np.empty_like(s2)
+    for d in range(z_eps.shape[0]):
         if d:
-            e = eps[:, d - 1]
-            s2 = omega + (alpha + gamma * (e < 0)) * (e * e) + beta * s2
-        sigma2[:, d] = s2
-        eps[:, d] = np.sqrt(s2) * z[:, d]
-    return eps, sigma2
+            e = z_eps[d - 1]
+            np.less(e, 0.0, out=tmp)
+            np.multiply(tmp, gamma, out=coef)
+            coef += alpha
+            np.multiply(e, e, out=tmp)
+            coef *= tmp
+            coef += omega
+            np.multiply(beta, s2, out=tmp)
+            np.add(coef, tmp, out=s2)
+        if sigma2_out is not None:
+            sigma2_out[d] = s2
+        np.sqrt(s2, out=tmp)
+        z_eps[d] *= tmp
 
 
 def _validate_options(mean: str, dist: str) -> None:
@@ -222,21 +244,28 @@ class GarchFHS:
         rng = block_generator(self.entropy, b)
         return (rng.integers(0, self._n_rows, size=(PATH_BLOCK, self.n_days), dtype=np.int64),)
 
+    def _log_returns_day_major(self, rows: np.ndarray) -> np.ndarray:
+        """(days, paths, assets) percent log returns for residual dates ``rows`` (paths, days)."""
+        y = self.std_resid[np.ascontiguousarray(rows.T)]  # shocks, day-major; becomes eps in place
+        p = self.params
+        _gjr_day_major(y, self.sigma2_first, p["omega"].to_numpy(), p["alpha"].to_numpy(),
+                       p["gamma"].to_numpy(), p["beta"].to_numpy())
+        y += p["mu"].to_numpy()
+        return y
+
     def simulate_log_returns(self, rows: np.ndarray) -> np.ndarray:
         """(paths, days, assets) percent log returns for residual dates ``rows`` (paths, days)."""
-        z = self.std_resid[rows]
-        p = self.params
-        eps, _ = gjr_garch_paths(z, self.sigma2_first, p["omega"].to_numpy(), p["alpha"].to_numpy(),
-                                 p["gamma"].to_numpy(), p["beta"].to_numpy())
-        return p["mu"].to_numpy() + eps
+        return np.moveaxis(self._log_returns_day_major(rows), 0, 1)
 
     def block(self, path_start: int, path_stop: int) -> PathBlock:
         a, z = check_range(path_start, path_stop, self.n_paths)
         (rows,) = by_path_block(a, z, self._block_rows)
         n = z - a
-        y = self.simulate_log_returns(rows)
-        returns = np.expm1(np.clip(y / 100.0, LOG_FLOOR, -LOG_FLOOR))
-        returns = returns.reshape(n * self.n_days, len(self.underlyings))
+        y = self._log_returns_day_major(rows)
+        y /= 100.0
+        np.clip(y, LOG_FLOOR, -LOG_FLOOR, out=y)
+        np.expm1(y, out=y)
+        returns = np.ascontiguousarray(np.moveaxis(y, 0, 1)).reshape(n * self.n_days, len(self.underlyings))
         flat = rows.reshape(-1)
         return PathBlock(
             path_start=a,
