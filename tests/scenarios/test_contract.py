@@ -7,6 +7,8 @@ panel is left untouched.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -88,6 +90,7 @@ def test_protocol_and_shapes(name):
     assert (s.n_paths, s.n_days) == (N_PATHS, N_DAYS)
     assert s.underlyings == ("sp500", "btc") and s.rate_names == ("kr_cd91", "us_effr")
     assert isinstance(s.provenance, dict) and s.provenance
+    json.dumps(s.provenance, allow_nan=False)  # results carry it into strict JSON
     b = s.block(0, 37)
     rows = b.returns.shape[0]
     assert b.path_start == 0

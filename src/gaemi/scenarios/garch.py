@@ -228,7 +228,8 @@ class GarchFHS:
             "dist": dist,
             "units": "params in percent daily log returns",
             "seed": self.entropy,
-            "params": {a: {c: float(v) for c, v in row.items()} for a, row in self.params.iterrows()},
+            "params": {a: {c: (float(v) if math.isfinite(v) else None) for c, v in row.items()}
+                       for a, row in self.params.iterrows()},
             "sigma2_first": dict(zip(self.underlyings, map(float, self.sigma2_first))),
             "loglik": dict(zip(self.underlyings, fit["loglik"])),
             "convergence": dict(zip(self.underlyings, fit["convergence"])),
