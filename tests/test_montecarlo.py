@@ -134,3 +134,24 @@ def test_plan_asset_the_data_lacks(tmp_path):
     f.write_text('name = "x"\n[investor]\ncapital = 1\n[[holdings]]\nasset = "tsla"\nweight = 1.0\n')
     r = runner.invoke(app, ["simulate", str(f), "--paths", "10"])
     assert r.exit_code == 2 and "tsla" in r.output
+
+
+def test_fused_bootstrap_equals_block_engine_and_reference():
+    from gaemi.config import load_plan
+    from gaemi.engine.run import run_bootstrap_fused, run_path_block
+    from gaemi.engine.spec import build_spec
+    from gaemi.montecarlo import make_plan_scenarios
+
+    plan = load_plan("all-in-margin")
+    panel, scen = make_plan_scenarios([plan], "bootstrap", 600, 3, 9)
+    spec = build_spec(plan, scen.underlyings, scen.rate_names, scen.n_days,
+                      rate_basis=dict(zip(panel.rate_names, panel.rate_basis)))
+    fused = run_bootstrap_fused(spec, scen, 100, 400, 40)
+    block = scen.block(100, 400)
+    assert block.index.shape == (300, scen.n_days)
+    compiled = run_path_block(spec, block, 40, "compiled")
+    reference = run_path_block(spec, block, 40, "reference")
+    np.testing.assert_array_equal(fused.floats, compiled.floats)
+    np.testing.assert_array_equal(fused.ints, compiled.ints)
+    np.testing.assert_allclose(compiled.floats, reference.floats, rtol=1e-9, atol=1e-6)
+    np.testing.assert_array_equal(compiled.ints, reference.ints)

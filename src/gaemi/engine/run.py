@@ -49,6 +49,29 @@ def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementa
     return RawPaths(month_wealth, floats, ints)
 
 
+def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int) -> RawPaths:
+    """Paths ``[path_start, path_stop)`` of a :class:`~gaemi.scenarios.StationaryBootstrap`, with the
+    rows drawn inline in the compiled kernel (same numbers as ``run_path_block`` on its blocks)."""
+    from gaemi.engine.kernels import run_block_bootstrap
+
+    p = path_stop - path_start
+    month_wealth = np.full((p, n_months), np.nan)
+    floats = np.zeros((p, L.N_FLOAT))
+    ints = np.zeros((p, L.N_INT), dtype=np.int64)
+    k0, k1 = scenarios.keys
+    table = scenarios.block(0, 1)  # shared table (cheap: one path of rows)
+    run_block_bootstrap(
+        np.uint64(k0), np.uint64(k1), path_start, scenarios.n_days, float(scenarios.mean_block),
+        np.ascontiguousarray(table.returns, dtype=np.float64),
+        np.ascontiguousarray(table.rates, dtype=np.float64),
+        np.ascontiguousarray(table.gap_days, dtype=np.float64),
+        np.ascontiguousarray(table.new_month, dtype=np.bool_),
+        *spec.kernel_args(),
+        month_wealth, floats, ints,
+    )
+    return RawPaths(month_wealth, floats, ints)
+
+
 def run_all(
     spec: EngineSpec,
     scenarios: ScenarioSet,

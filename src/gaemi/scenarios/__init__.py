@@ -20,7 +20,7 @@ import numpy as np
 
 from gaemi.errors import ConfigError
 from gaemi.scenarios.base import PathBlock, ScenarioSet, TableScenarioSet, month_grid
-from gaemi.scenarios.bootstrap import StationaryBootstrap, default_mean_block, stationary_indices
+from gaemi.scenarios.bootstrap import StationaryBootstrap, default_mean_block
 from gaemi.scenarios.crashes import (
     ALIASES, CRASHES, Crash, CrashInjected, default_asset_map, get_crash, inject, list_crashes, max_drawdown,
 )
@@ -106,5 +106,5 @@ __all__ = [
     "StationaryBootstrap", "TableScenarioSet",
     "calibrate", "default_asset_map", "default_mean_block", "fit_gjr_garch", "get_crash", "gjr_garch_paths",
     "inject", "list_crashes", "make_scenarios", "max_drawdown", "month_grid", "rolling_windows",
-    "stationary_indices", "window_starts",
+    "window_starts",
 ]

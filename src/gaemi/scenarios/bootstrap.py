@@ -7,16 +7,13 @@ Whole rows move together - every asset's return, the rates and the calendar gap
 of the same date - so cross-asset correlation survives exactly and volatility
 clustering survives within blocks.
 
-Index generation (habit 1: draw, then compute), for each path block of
-``PATH_BLOCK`` paths and ``n_days`` days, with ``p = 1 / mean_block``:
-
-* ``u[p, d] ~ U(0, 1)``; a new block starts on day d when ``u < p``; day 0 always
-  starts one;
-* a uniform start row ``s ~ U{0..T-1}`` for each block start (drawn in row-major
-  order of the start flags);
-* ``row[p, d] = (s of the block in force + days since it started) mod T``.
-
-Every step is a whole-array operation: no Python loop over paths or days.
+Index generation (habit 1: draw, then compute) is compiled and keyed by path: path ``p``
+draws from its own SFC64 stream seeded by ``(seed, p)`` (:mod:`gaemi.scenarios.sfc64`), so a
+block of paths is the same whatever chunk or worker asks for it. With ``q = 1 / mean_block``,
+on each day a uniform ``u``; day 0, and any day with ``u < q``, starts a new block at row
+``floor(u' * T)`` for a second uniform ``u'``; otherwise the next row, circularly. The fused
+engine kernel (``engine.kernels.run_block_bootstrap``) draws the very same rows inline, so the
+Monte Carlo engine never materialises the (paths x days) index for this model.
 
 References: D. N. Politis and J. P. Romano (1994), "The Stationary Bootstrap",
 JASA 89(428), 1303-1313. Default block length: ``arch.bootstrap.optimal_block_length``
@@ -32,9 +29,10 @@ import numpy as np
 
 from gaemi.data.panel import MarketPanel
 from gaemi.errors import ConfigError, DataError
-from gaemi.rng import PATH_BLOCK, block_generator, normalize_seed
-from gaemi.scenarios._common import by_path_block, check_range, positive_int, readonly
+from gaemi.rng import normalize_seed
+from gaemi.scenarios._common import check_range, positive_int, readonly
 from gaemi.scenarios.base import PathBlock, month_grid
+from gaemi.scenarios.sfc64 import bootstrap_index, seed_keys
 
 
 def default_mean_block(returns: np.ndarray) -> int:
@@ -54,21 +52,6 @@ def default_mean_block(returns: np.ndarray) -> int:
     if col.size == 0:
         return 1
     return max(1, int(round(float(col.max()))))
-
-
-def stationary_indices(rng: np.random.Generator, n_paths: int, n_days: int, n_rows: int,
-                       mean_block: float) -> np.ndarray:
-    """(n_paths, n_days) int64 rows of a circular stationary bootstrap (see the module doc)."""
-    p = 1.0 / float(mean_block)
-    restart = rng.random((n_paths, n_days)) < p
-    restart[:, 0] = True
-    start_row = np.zeros((n_paths, n_days), dtype=np.int64)
-    start_row[restart] = rng.integers(0, n_rows, size=int(restart.sum()), dtype=np.int64)
-    day = np.arange(n_days, dtype=np.int64)
-    since = np.where(restart, day[None, :], 0)
-    np.maximum.accumulate(since, axis=1, out=since)  # day the block in force started
-    first = np.take_along_axis(start_row, since, axis=1)
-    return (first + (day[None, :] - since)) % n_rows
 
 
 class StationaryBootstrap:
@@ -110,7 +93,8 @@ class StationaryBootstrap:
         self.provenance: dict[str, Any] = {
             "scenario": "bootstrap",
             "model": "bootstrap",
-            "method": "stationary block bootstrap (Politis & Romano 1994), circular, joint rows",
+            "method": "stationary block bootstrap (Politis & Romano 1994), circular, joint rows; "
+                      "per-path SFC64 streams",
             "seed": self.entropy,
             "mean_block": mb,
             "mean_block_source": source,
@@ -121,13 +105,15 @@ class StationaryBootstrap:
             "n_days": self.n_days,
         }
 
-    def _block_index(self, b: int) -> tuple[np.ndarray]:
-        rng = block_generator(self.entropy, b)
-        return (stationary_indices(rng, PATH_BLOCK, self.n_days, self._n_rows, self.mean_block),)
+    @property
+    def keys(self) -> tuple[int, int]:
+        """The two 64-bit keys of the per-path SFC64 streams."""
+        return seed_keys(self.entropy)
 
     def block(self, path_start: int, path_stop: int) -> PathBlock:
         a, z = check_range(path_start, path_stop, self.n_paths)
-        (index,) = by_path_block(a, z, self._block_index)
+        k0, k1 = self.keys
+        index = bootstrap_index(k0, k1, a, z - a, self.n_days, self._n_rows, self.mean_block)
         return PathBlock(
             path_start=a,
             returns=self._returns,

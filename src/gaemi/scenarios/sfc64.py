@@ -26,10 +26,10 @@ _M2 = np.uint64(0x94D049BB133111EB)
 _TWO53 = 1.0 / 9007199254740992.0
 
 
-def seed_keys(entropy: int) -> tuple[int, int]:
+def seed_keys(entropy: int) -> tuple[np.uint64, np.uint64]:
     """Two 64-bit keys for per-path streams, from the seed's SeedSequence."""
     k = np.random.SeedSequence(entropy).generate_state(2, np.uint64)
-    return int(k[0]), int(k[1])
+    return k[0], k[1]
 
 
 @njit(cache=True, inline="always")
