@@ -50,14 +50,12 @@ class WealthBins:
 
     def histogram(self, month_wealth: np.ndarray) -> np.ndarray:
         """(months, bins) counts; NaN (a path with fewer months) is not counted."""
+        from gaemi.metrics.histogram import histogram_columns
+
         edges = self.edges()
-        m = month_wealth.shape[1]
-        out = np.zeros((m, len(edges) - 1), dtype=np.int64)
-        for k in range(m):
-            col = month_wealth[:, k]
-            col = col[np.isfinite(col)]
-            idx = np.searchsorted(edges, col, side="right") - 1
-            out[k] = np.bincount(idx, minlength=len(edges) - 1)
+        out = np.zeros((month_wealth.shape[1], len(edges) - 1), dtype=np.int64)
+        histogram_columns(np.ascontiguousarray(month_wealth), edges, float(self.scale), float(self.per_decade),
+                          float(self.decades / 2), out)
         return out
 
     def quantiles(self, counts: np.ndarray, probs: Sequence[float]) -> np.ndarray:

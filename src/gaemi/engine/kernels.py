@@ -13,6 +13,8 @@ import numpy as np
 
 from gaemi._numba import njit, prange
 from gaemi.engine import layout as L
+
+INV365 = 1.0 / 365.0
 from gaemi.scenarios.sfc64 import bootstrap_rows, seed_path
 
 
@@ -43,6 +45,8 @@ def _run_path(
     for i in range(n_inst):
         risky_weight += inst_weight[i]
     value = np.empty(n_inst)
+    inv_basis = 1.0 / inst_basis
+    fee_daily = inst_expense / 252.0
     alive = np.ones(n_inst, dtype=np.bool_)
     for i in range(n_inst):
         value[i] = inst_weight[i] * capital * (1.0 + loan_to_equity)
@@ -80,10 +84,10 @@ def _run_path(
         if track_inst >= 0:
             lev = inst_lev[track_inst]
             ru = returns[row, inst_under[track_inst]]
-            rf = rates[row, inst_rate_col[track_inst]] * gap / inst_basis[track_inst]
+            rf = rates[row, inst_rate_col[track_inst]] * gap * inv_basis[track_inst]
             borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            r = (lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[track_inst] * gap / inst_basis[track_inst]
-                 - inst_expense[track_inst] / 252.0)
+            r = (lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[track_inst] * gap * inv_basis[track_inst]
+                 - fee_daily[track_inst])
             if r < -1.0:
                 r = -1.0
             fund_growth *= 1.0 + r
@@ -91,13 +95,13 @@ def _run_path(
         for i in range(n_inst):
             if value[i] != 0.0:
                 lev = inst_lev[i]
-                rf = rates[row, inst_rate_col[i]] * gap / inst_basis[i]
+                rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
                 borrowed = lev - 1.0 if lev > 1.0 else 0.0
                 r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
-                     - borrowed * inst_spread[i] * gap / inst_basis[i] - inst_expense[i] / 252.0)
+                     - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
                 if r < -1.0:
                     r = -1.0
-                fees_paid += value[i] * inst_expense[i] / 252.0
+                fees_paid += value[i] * fee_daily[i]
                 value[i] = value[i] * (1.0 + r)
                 if inst_term[i] > 0.0 and r <= -inst_term[i]:
                     deposit += value[i]
@@ -105,10 +109,10 @@ def _run_path(
                     alive[i] = False
         if deposit > 0.0:
             dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
-            deposit += deposit * dep_rate * gap / 365.0
+            deposit += deposit * dep_rate * gap * INV365
         if loan > 0.0:
             age += gap
-            interest = loan * _tier_rate(age, tier_days, tier_rates) * gap / 365.0
+            interest = loan * _tier_rate(age, tier_days, tier_rates) * gap * INV365
             loan += interest
             interest_paid += interest
         # 2. monthly contribution
@@ -241,7 +245,7 @@ def _run_path(
         wealth = risky_now + deposit - loan
         if wealth > peak:
             peak = wealth
-        if peak > 0.0:
+        if peak > 0.0 and wealth < peak * (1.0 - max_dd):
             dd = 1.0 - wealth / peak
             if dd > max_dd:
                 max_dd = dd

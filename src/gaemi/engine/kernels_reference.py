@@ -44,6 +44,8 @@ import numpy as np
 
 from gaemi.engine import layout as L
 
+INV365 = 1.0 / 365.0
+
 
 def _tier_rate(age, tier_days, tier_rates):
     k = np.searchsorted(tier_days, age, side="left")
@@ -94,6 +96,8 @@ def run_block_reference(
     under_growth = np.ones(n_paths)
     has_goal = len(goal_target) > 0
     paths = np.arange(n_paths)
+    inv_basis = 1.0 / inst_basis
+    fee_daily = inst_expense / 252.0
 
     def risky_sum():
         total = np.zeros(n_paths)
@@ -112,21 +116,21 @@ def run_block_reference(
             t = track_inst
             lev = inst_lev[t]
             ru = returns[row, inst_under[t]]
-            rf = rates[row, inst_rate_col[t]] * gap / inst_basis[t]
+            rf = rates[row, inst_rate_col[t]] * gap * inv_basis[t]
             borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            r = np.maximum(lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[t] * gap / inst_basis[t]
-                           - inst_expense[t] / 252.0, -1.0)
+            r = np.maximum(lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[t] * gap * inv_basis[t]
+                           - fee_daily[t], -1.0)
             fund_growth = fund_growth * (1.0 + r)
             under_growth = under_growth * (1.0 + ru)
         for i in range(n_inst):
             held = value[:, i] != 0.0
             lev = inst_lev[i]
-            rf = rates[row, inst_rate_col[i]] * gap / inst_basis[i]
+            rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
             borrowed = lev - 1.0 if lev > 1.0 else 0.0
             r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
-                 - borrowed * inst_spread[i] * gap / inst_basis[i] - inst_expense[i] / 252.0)
+                 - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
             r = np.maximum(r, -1.0)
-            fees_paid = np.where(held, fees_paid + value[:, i] * inst_expense[i] / 252.0, fees_paid)
+            fees_paid = np.where(held, fees_paid + value[:, i] * fee_daily[i], fees_paid)
             value[:, i] = np.where(held, value[:, i] * (1.0 + r), value[:, i])
             if inst_term[i] > 0.0:
                 term = held & (r <= -inst_term[i])
@@ -134,10 +138,10 @@ def run_block_reference(
                 value[term, i] = 0.0
                 alive[term, i] = False
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
-        deposit = np.where(deposit > 0.0, deposit + deposit * dep_rate * gap / 365.0, deposit)
+        deposit = np.where(deposit > 0.0, deposit + deposit * dep_rate * gap * INV365, deposit)
         owes = loan > 0.0
         age = np.where(owes, age + gap, age)
-        interest = np.where(owes, loan * _tier_rate(age, tier_days, tier_rates) * gap / 365.0, 0.0)
+        interest = np.where(owes, loan * _tier_rate(age, tier_days, tier_rates) * gap * INV365, 0.0)
         loan = np.where(owes, loan + interest, loan)
         interest_paid = interest_paid + interest
 
