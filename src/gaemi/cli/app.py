@@ -131,12 +131,26 @@ def backtest(
     plan: str = typer.Argument(..., help="A plan TOML file or a built-in plan name."),
     start: Optional[str] = typer.Option(None, help="Invest at the close of the first session on/after this date."),
     end: Optional[str] = typer.Option(None, help="Last session (default: start + the plan's horizon)."),
+    rolling_windows: bool = typer.Option(False, "--rolling", help="Every monthly start in history instead of one."),
+    report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here."),
+    lang: Optional[str] = typer.Option(None, help="ko or en (default: from the locale)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """One path through real history from a start date."""
+    """One path through real history from a start date (or every monthly start with --rolling)."""
     from gaemi.api import backtest as run_backtest
+    from gaemi.api import rolling
 
+    lang = _check_lang(lang)
+    if rolling_windows:
+        res = guarded(lambda: rolling(plan))
+        _write_report([res], report, lang)
+        if json_out:
+            emit_json(res.summary())
+        else:
+            out.print(_summary_table([res]))
+        return
     res = guarded(lambda: run_backtest(plan, start=start, end=end))
+    _write_report([res], report, lang)
     ev = res.events().iloc[0]
     dates = res.day_dates
 
@@ -257,8 +271,8 @@ def _write_report(results, report: str | None, lang: str, odds=None) -> None:
 
 
 def _summary_table(results) -> Table:
-    t = Table(title="Monte Carlo: " + ", ".join(r.plan.name for r in results)
-              + f" — {results[0].kind}, {results[0].n_paths:,} paths, {results[0].years:g} years")
+    t = Table(title=", ".join(r.plan.name for r in results)
+              + f" — {results[0].kind}, {results[0].n_paths:,} paths, {results[0].years:.1f} years")
     t.add_column("figure")
     for r in results:
         t.add_column(r.plan.name, justify="right")
