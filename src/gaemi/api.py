@@ -96,32 +96,16 @@ def backtest(plan: Plan | str, start: Any = None, end: Any = None) -> Simulation
                 path_labels=pd.Index([str(panel.dates[0].date())], name="start"))
 
 
-def _rolling_windows(panel, n_days: int, step: str | int = "month") -> TableScenarioSet:
-    """Windows of ``n_days`` sessions starting on every first session of a month (or every
-    ``step`` sessions) that fit in the panel. Month boundaries are each window's own."""
-    T = panel.n_days
-    if n_days > T:
-        raise ConfigError("horizon_years", f"{n_days} sessions",
-                          f"at most the history available: {T} sessions, "
-                          f"{panel.dates[0].date()}..{panel.dates[-1].date()}")
-    nm_all = panel.new_month()
-    if step == "month":
-        starts = np.flatnonzero(nm_all)
-        starts = np.concatenate([[0], starts]) if not nm_all[0] and panel.dates[0].day <= 7 else starts
-    else:
-        starts = np.arange(0, T, int(step))
-    starts = starts[starts + n_days <= T]
-    if starts.size == 0:
-        raise ConfigError("horizon_years", f"{n_days} sessions", "a horizon that fits the history")
-    index = starts[:, None] + np.arange(n_days)[None, :]
-    nm = nm_all[index].copy()
-    nm[:, 0] = False
-    return TableScenarioSet(
-        underlyings=panel.assets, rate_names=panel.rate_names, returns=panel.returns, rates=panel.rates,
-        gap_days=panel.gap_days, index=index, new_month=nm,
-        provenance={"scenario": "rolling", "windows": int(starts.size), "n_days": int(n_days)},
-        start_dates=panel.dates[starts],
-    )
+def _rolling_windows(panel, n_days: int, step: str | int = "month", field: str = "horizon_years"):
+    """:func:`gaemi.scenarios.rolling_windows`, with a too-long horizon reported against ``field``."""
+    from gaemi.scenarios.historical import rolling_windows
+
+    try:
+        return rolling_windows(panel, n_days, step=step)
+    except ConfigError as err:
+        if err.field != "n_days":
+            raise
+        raise ConfigError(field, f"{n_days} sessions", err.allowed) from err
 
 
 def rolling(plan: Plan | str, step: str | int = "month", years: float | None = None) -> SimulationResult:

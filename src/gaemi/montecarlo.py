@@ -151,17 +151,14 @@ def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: fl
             raise ConfigError("currency", p.currency, f"the same currency for every plan compared ({first.currency})")
         assets += [a for a in p.underlyings if a not in assets]
         rates += [r for r in plan_rate_names(p) if r not in rates]
-    merged = first.model_copy(update={})  # used only for currency/calendar
     from gaemi.data import build_panel
 
-    panel = build_panel(assets or ["kospi"], rates=rates, currency=merged.currency, calendar=merged.calendar)
+    panel = build_panel(assets or ["kospi"], rates=rates, currency=first.currency, calendar=first.calendar)
     n_days = int(round(years * DAYS_PER_YEAR))
     if model == "historical":
         from gaemi.api import _rolling_windows
 
-        scen = _rolling_windows(panel, n_days)
-        if scen.n_paths < paths:
-            paths = scen.n_paths
+        scen = _rolling_windows(panel, n_days, field="years")
     else:
         scen = make_scenarios(model, panel, paths, n_days, seed, **(model_options or {}))
     if scenario:

@@ -18,17 +18,37 @@ INV365 = 1.0 / 365.0
 from gaemi.scenarios.sfc64 import bootstrap_rows, seed_path
 
 
-@njit(cache=True, nogil=True)
-def _tier_rate(age_days, tier_days, tier_rates):
-    for k in range(tier_days.shape[0]):
-        if age_days <= tier_days[k]:
-            return tier_rates[k]
-    return tier_rates[tier_days.shape[0] - 1]
+@njit(cache=True, parallel=True, nogil=True)
+def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
+                 inst_basis, dep_rate_col, dep_rate_fixed, dep_spread):
+    """Per-row daily returns of every holding and the deposit's daily interest rate.
+
+    A row's fund return depends on the row alone (not on the path), so it is computed once per
+    table row instead of once per path-day; the arithmetic is exactly the reference's.
+    """
+    n_rows = returns.shape[0]
+    n_inst = inst_under.shape[0]
+    inst_ret = np.empty((n_rows, n_inst))
+    dep_inc = np.empty(n_rows)
+    inv_basis = 1.0 / inst_basis
+    fee_daily = inst_expense / 252.0
+    for row in prange(n_rows):
+        gap = gap_days[row]
+        for i in range(n_inst):
+            lev = inst_lev[i]
+            rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
+            borrowed = lev - 1.0 if lev > 1.0 else 0.0
+            r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
+                 - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
+            inst_ret[row, i] = -1.0 if r < -1.0 else r
+        dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
+        dep_inc[row] = dep_rate * gap * INV365
+    return inst_ret, dep_inc
 
 
 @njit(cache=True, nogil=True)
 def _run_path(
-    p, rows, returns, rates, gap_days, new_month,
+    p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
     inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
@@ -45,7 +65,6 @@ def _run_path(
     for i in range(n_inst):
         risky_weight += inst_weight[i]
     value = np.empty(n_inst)
-    inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
     alive = np.ones(n_inst, dtype=np.bool_)
     for i in range(n_inst):
@@ -76,31 +95,21 @@ def _run_path(
     fund_growth = 1.0
     under_growth = 1.0
     has_goal = goal_target.shape[0] > 0
+    n_tiers = tier_days.shape[0]
+    tier_rate = 0.0
+    tier_hi = -np.inf  # forces a lookup on the first day with a loan
+    tier_lo = np.inf
 
     for d in range(n_days):
         row = rows[d]
         gap = gap_days[row]
-        # 1. market: holdings, deposit interest, loan interest
+        # 1. market: holdings (per-row returns from the market table), deposit interest, loan interest
         if track_inst >= 0:
-            lev = inst_lev[track_inst]
-            ru = returns[row, inst_under[track_inst]]
-            rf = rates[row, inst_rate_col[track_inst]] * gap * inv_basis[track_inst]
-            borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            r = (lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[track_inst] * gap * inv_basis[track_inst]
-                 - fee_daily[track_inst])
-            if r < -1.0:
-                r = -1.0
-            fund_growth *= 1.0 + r
-            under_growth *= 1.0 + ru
+            fund_growth *= 1.0 + inst_ret[row, track_inst]
+            under_growth *= 1.0 + returns[row, inst_under[track_inst]]
         for i in range(n_inst):
             if value[i] != 0.0:
-                lev = inst_lev[i]
-                rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
-                borrowed = lev - 1.0 if lev > 1.0 else 0.0
-                r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
-                     - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
-                if r < -1.0:
-                    r = -1.0
+                r = inst_ret[row, i]
                 fees_paid += value[i] * fee_daily[i]
                 value[i] = value[i] * (1.0 + r)
                 if inst_term[i] > 0.0 and r <= -inst_term[i]:
@@ -108,11 +117,17 @@ def _run_path(
                     value[i] = 0.0
                     alive[i] = False
         if deposit > 0.0:
-            dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
-            deposit += deposit * dep_rate * gap * INV365
+            deposit += deposit * dep_inc[row]
         if loan > 0.0:
             age += gap
-            interest = loan * _tier_rate(age, tier_days, tier_rates) * gap * INV365
+            if age > tier_hi or age <= tier_lo:  # the loan's age left the cached tier
+                tier_k = 0
+                while tier_k < n_tiers - 1 and age > tier_days[tier_k]:
+                    tier_k += 1
+                tier_rate = tier_rates[tier_k]
+                tier_hi = tier_days[tier_k] if tier_k < n_tiers - 1 else np.inf
+                tier_lo = tier_days[tier_k - 1] if tier_k > 0 else -np.inf
+            interest = loan * tier_rate * gap * INV365
             loan += interest
             interest_paid += interest
         # 2. monthly contribution
@@ -294,9 +309,11 @@ def run_block(
     month_wealth, f_out, i_out,
 ):
     """Simulate every path of a block; writes into ``month_wealth``, ``f_out``, ``i_out``."""
+    inst_ret, dep_inc = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread,
+                                     inst_rate_col, inst_basis, dep_rate_col, dep_rate_fixed, dep_spread)
     for p in prange(index.shape[0]):
         _run_path(
-            p, index[p], returns, rates, gap_days, new_month,
+            p, index[p], returns, inst_ret, dep_inc, gap_days, new_month,
             inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
             deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
             capital, saving_sched, goal_target,
@@ -322,13 +339,15 @@ def run_block_bootstrap(
     Same rows, hence same numbers, as ``run_block`` on ``sfc64.bootstrap_index``."""
     n_rows = returns.shape[0]
     p_restart = 1.0 / mean_block
+    inst_ret, dep_inc = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread,
+                                     inst_rate_col, inst_basis, dep_rate_col, dep_rate_fixed, dep_spread)
     for p in prange(f_out.shape[0]):
         state = np.empty(4, dtype=np.uint64)
         seed_path(state, key0, key1, path_start + p)
         rows = np.empty(n_days, dtype=np.int64)
         bootstrap_rows(state, n_rows, p_restart, rows)
         _run_path(
-            p, rows, returns, rates, gap_days, new_month,
+            p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
             inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
             deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
             capital, saving_sched, goal_target,

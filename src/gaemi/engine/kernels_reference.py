@@ -138,7 +138,8 @@ def run_block_reference(
                 value[term, i] = 0.0
                 alive[term, i] = False
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
-        deposit = np.where(deposit > 0.0, deposit + deposit * dep_rate * gap * INV365, deposit)
+        dep_inc = dep_rate * gap * INV365
+        deposit = np.where(deposit > 0.0, deposit + deposit * dep_inc, deposit)
         owes = loan > 0.0
         age = np.where(owes, age + gap, age)
         interest = np.where(owes, loan * _tier_rate(age, tier_days, tier_rates) * gap * INV365, 0.0)
