@@ -1,0 +1,3 @@
+from gaemi.cli.app import main
+
+main()
