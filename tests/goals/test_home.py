@@ -98,3 +98,18 @@ def test_bad_preset_values(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_rules(f)
     assert e.value.field == "preset.ltv"
+
+
+def test_cli_rejects_bad_lending_inputs(tmp_path):
+    runner = CliRunner()
+    f = tmp_path / "rules.toml"
+    f.write_text('name = "x"\nltv = 1.2\nltv_first_time = 0.5\ndsr = 0.4\n')
+    r = runner.invoke(app, ["home", "--price", "1e9", "--income", "5e7", "--preset", str(f)])
+    assert r.exit_code == 2 and "preset.ltv" in r.output
+    plan = tmp_path / "p.toml"
+    plan.write_text('name = "x"\n[investor]\ncapital = 1e8\n[[holdings]]\nasset = "kospi"\nweight = 1.0\n'
+                    '[goal]\nkind = "home"\nprice = 1e9\nincome = 5e7\npreset = "atlantis"\n')
+    r = runner.invoke(app, ["simulate", str(plan), "--paths", "10"])
+    assert r.exit_code == 2 and "goal.preset" in r.output and "kr-2025-10" in r.output
+    r = runner.invoke(app, ["simulate", "safe", "--years", "0.05"])
+    assert r.exit_code == 2 and "years" in r.output and "month" in r.output
