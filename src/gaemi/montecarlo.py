@@ -201,8 +201,13 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
     done_paths = 0
 
     def collect(stats: list[ChunkStats], n: int) -> None:
+        # histograms are summed as chunks arrive (kept on the first chunk), so memory does not
+        # grow with the number of chunks; per-path scalars are kept
         nonlocal done_paths
         for k, st in enumerate(stats):
+            if results[k]:
+                results[k][0].month_hist += st.month_hist
+                st.month_hist = None
             results[k].append(st)
         done_paths += n
         if progress:
@@ -239,10 +244,10 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
 
 def _assemble(plan: Plan, parts: list[ChunkStats], bins: WealthBins, n_days: int, model: str,
               provenance: dict[str, Any]) -> SimulationResult:
+    hist = parts[0].month_hist  # the sum over every chunk (see _execute.collect)
     parts = sorted(parts, key=lambda c: c.path_start)
     floats = np.concatenate([c.floats for c in parts])
     ints = np.concatenate([c.ints for c in parts])
-    hist = np.sum([c.month_hist for c in parts], axis=0)
     fan = pd.DataFrame(bins.quantiles(hist, FAN_QUANTILES),
                        columns=[f"p{round(q * 100)}" for q in FAN_QUANTILES],
                        index=pd.RangeIndex(1, hist.shape[0] + 1, name="month"))
