@@ -3,7 +3,6 @@
 import gzip
 import io
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -31,7 +31,7 @@ def test_same_seed_same_numbers_any_chunk_size():
 
 @pytest.mark.slow
 def test_workers_and_scheduler_give_identical_numbers():
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
     one = gaemi.simulate("tqqq-salary", paths=1200, years=3, seed=5, chunk_size=512)
     two = gaemi.simulate("tqqq-salary", paths=1200, years=3, seed=5, chunk_size=512, workers=2)

@@ -68,15 +68,6 @@ def backtest(plan: Plan | str, start: Any = None, end: Any = None) -> Simulation
     or until ``end`` (snapped to the previous session), over the embedded history."""
     plan = _as_plan(plan)
     full = plan_panel(plan)
-    first, last = full.dates[0], full.dates[-1]
-    for field, value in (("start", start), ("end", end)):
-        if value is not None:
-            try:
-                ts = pd.Timestamp(value)
-            except (ValueError, TypeError) as err:
-                raise ConfigError(field, value, "a date like 2015-01-02") from err
-            if not (first <= ts <= last):
-                raise ConfigError(field, str(value), f"a date within the data, {first.date()}..{last.date()}")
     panel = full.window(start, end)
     if end is None:
         base = panel.base_date if panel.base_date is not None else panel.dates[0]

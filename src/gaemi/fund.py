@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from gaemi.engine.spec import financing_rate_name
 from gaemi.errors import ConfigError
@@ -42,16 +41,6 @@ def fund_report(
         raise ConfigError("underlying", underlying, "a price series (not a rate or FX series)")
     rate_name = financing_rate_name(underlying, rate)
     panel = build_panel([underlying], rates=[rate_name], currency=info.currency, start=None, end=None)
-    first, last = panel.dates[0], panel.dates[-1]
-    for field, value in (("start", start), ("end", end)):
-        if value is None:
-            continue
-        try:
-            ts = pd.Timestamp(value)
-        except (ValueError, TypeError) as err:
-            raise ConfigError(field, value, "a date like 2010-01-04") from err
-        if not (first <= ts <= last):
-            raise ConfigError(field, str(value), f"a date within the data, {first.date()}..{last.date()}")
     panel = panel.window(start, end)
     r_u = panel.returns[:, 0]
     f = fund_daily_returns(r_u, leverage, rate=panel.rates[:, 0], gap_days=panel.gap_days,

@@ -140,7 +140,6 @@ def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: fl
                         scenario: str | None = None, scenario_day: int = 0,
                         model_options: dict[str, Any] | None = None):
     """One ScenarioSet for all ``plans`` (the union of their assets): common random numbers."""
-    from gaemi.api import plan_panel
     from gaemi.scenarios import make_scenarios
 
     first = plans[0]

@@ -389,7 +389,6 @@ def odds(
     curve = guarded(lambda: odds_curve(plan, leverage, model=model, paths=paths, years=years, seed=seed,
                                        chunk_size=chunk_size))
     if report:
-        from gaemi.api import _as_plan
         from gaemi.montecarlo import simulate_many
 
         base = guarded(lambda: simulate_many([plan], model=model, paths=paths, years=years, seed=seed,

@@ -103,7 +103,19 @@ class MarketPanel:
 
     def window(self, start=None, end=None) -> "MarketPanel":
         """Invest at the close of the first session on or after ``start`` (the base) and hold to
-        the last session on or before ``end``: returns are those dated after the base."""
+        the last session on or before ``end``: returns are those dated after the base.
+
+        Dates that do not parse or fall outside the panel raise ConfigError naming ``start``/``end``."""
+        lo = self.base_date if self.base_date is not None else self.dates[0]
+        for name, value in (("start", start), ("end", end)):
+            if value is None:
+                continue
+            try:
+                ts = pd.Timestamp(value)
+            except (ValueError, TypeError) as err:
+                raise ConfigError(name, value, "a date like 2015-01-02") from err
+            if ts is pd.NaT or not (lo <= ts <= self.dates[-1]):
+                raise ConfigError(name, str(value), f"a date within the data, {lo.date()}..{self.dates[-1].date()}")
         first = None
         if start is not None:
             ts = pd.Timestamp(start)

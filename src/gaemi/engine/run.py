@@ -30,12 +30,14 @@ def months_in(new_month: np.ndarray) -> int:
     return int(new_month.sum(axis=1).max()) + 1
 
 
+def _outputs(n_paths: int, n_months: int) -> RawPaths:
+    return RawPaths(np.full((n_paths, n_months), np.nan), np.zeros((n_paths, L.N_FLOAT)),
+                    np.zeros((n_paths, L.N_INT), dtype=np.int64))
+
+
 def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementation: str = "compiled") -> RawPaths:
     """Simulate one block of paths."""
-    p = block.n_paths
-    month_wealth = np.full((p, n_months), np.nan)
-    floats = np.zeros((p, L.N_FLOAT))
-    ints = np.zeros((p, L.N_INT), dtype=np.int64)
+    out = _outputs(block.n_paths, n_months)
     kernel = run_block if implementation == "compiled" else run_block_reference
     kernel(
         np.ascontiguousarray(block.returns, dtype=np.float64),
@@ -44,9 +46,9 @@ def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementa
         np.ascontiguousarray(block.index, dtype=np.int64),
         np.ascontiguousarray(block.new_month, dtype=np.bool_),
         *spec.kernel_args(),
-        month_wealth, floats, ints,
+        out.month_wealth, out.floats, out.ints,
     )
-    return RawPaths(month_wealth, floats, ints)
+    return out
 
 
 def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int) -> RawPaths:
@@ -54,10 +56,7 @@ def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop:
     rows drawn inline in the compiled kernel (same numbers as ``run_path_block`` on its blocks)."""
     from gaemi.engine.kernels import run_block_bootstrap
 
-    p = path_stop - path_start
-    month_wealth = np.full((p, n_months), np.nan)
-    floats = np.zeros((p, L.N_FLOAT))
-    ints = np.zeros((p, L.N_INT), dtype=np.int64)
+    out = _outputs(path_stop - path_start, n_months)
     k0, k1 = scenarios.keys
     table = scenarios.block(0, 1)  # shared table (cheap: one path of rows)
     run_block_bootstrap(
@@ -67,9 +66,9 @@ def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop:
         np.ascontiguousarray(table.gap_days, dtype=np.float64),
         np.ascontiguousarray(table.new_month, dtype=np.bool_),
         *spec.kernel_args(),
-        month_wealth, floats, ints,
+        out.month_wealth, out.floats, out.ints,
     )
-    return RawPaths(month_wealth, floats, ints)
+    return out
 
 
 def run_all(
