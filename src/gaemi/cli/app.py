@@ -318,12 +318,24 @@ def simulate(
     finally:
         prog.stop()
     _write_report(res, report, lang)
+    fitted = res[0].provenance.get("scenario_provenance", {}).get("params") if model == "garch" else None
     if json_out:
         s = res[0].summary()
         s["years"] = res[0].years
+        if fitted:
+            s["model_params"] = fitted  # GJR-GARCH(1,1)-t per asset, percent daily log returns
         emit_json(s)
         return
     out.print(_summary_table(res))
+    if fitted:
+        t = Table(title="Fitted GJR-GARCH(1,1)-t (arch; percent daily log returns)")
+        cols = ("mu", "omega", "alpha", "gamma", "beta", "nu")
+        t.add_column("asset")
+        for c in cols:
+            t.add_column(c, justify="right")
+        for asset, p in fitted.items():
+            t.add_row(asset, *[f"{p[c]:.4f}" for c in cols])
+        out.print(t)
     _print_sentences(res[0], lang)
 
 
