@@ -155,3 +155,22 @@ def test_fused_bootstrap_equals_block_engine_and_reference():
     np.testing.assert_array_equal(fused.ints, compiled.ints)
     np.testing.assert_allclose(compiled.floats, reference.floats, rtol=1e-9, atol=1e-6)
     np.testing.assert_array_equal(compiled.ints, reference.ints)
+
+
+def test_fused_parametric_equals_block_engine():
+    from gaemi.config import load_plan
+    from gaemi.engine.run import run_parametric_fused, run_path_block
+    from gaemi.engine.spec import build_spec
+    from gaemi.montecarlo import make_plan_scenarios
+
+    plan = load_plan("tqqq-salary")
+    opts = dict(dist="t", df=4, jumps={"ndxtr": dict(intensity=3.0, mean=-0.05, vol=0.03)},
+                collapse_hazard={"ndxtr": 0.0005})
+    panel, scen = make_plan_scenarios([plan], "parametric", 500, 3, 21, model_options=opts)
+    spec = build_spec(plan, scen.underlyings, scen.rate_names, scen.n_days,
+                      rate_basis=dict(zip(panel.rate_names, panel.rate_basis)))
+    fused = run_parametric_fused(spec, scen, 200, 500, 40)
+    block = run_path_block(spec, scen.block(200, 500), 40, "compiled")
+    np.testing.assert_array_equal(fused.floats, block.floats)
+    np.testing.assert_array_equal(fused.ints, block.ints)
+    np.testing.assert_array_equal(fused.month_wealth, block.month_wealth)

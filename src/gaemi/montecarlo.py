@@ -102,16 +102,18 @@ def run_chunk(specs: Sequence[EngineSpec], scenarios, path_start: int, path_stop
             numba.set_num_threads(1)
         except Exception:  # pragma: no cover
             pass
-    from gaemi.engine.run import run_bootstrap_fused
+    from gaemi.engine.run import run_bootstrap_fused, run_parametric_fused
     from gaemi.scenarios.bootstrap import StationaryBootstrap
+    from gaemi.scenarios.parametric import Parametric
 
     t0 = time.perf_counter()
-    fused = type(scenarios) is StationaryBootstrap and implementation == "compiled"
+    fused = {StationaryBootstrap: run_bootstrap_fused, Parametric: run_parametric_fused}.get(type(scenarios)) \
+        if implementation == "compiled" else None
     block = None if fused else scenarios.block(path_start, path_stop)
     out = []
     for spec, b in zip(specs, bins):
         if fused:
-            raw = run_bootstrap_fused(spec, scenarios, path_start, path_stop, n_months)
+            raw = fused(spec, scenarios, path_start, path_stop, n_months)
         else:
             raw = run_path_block(spec, block, n_months, implementation)
         out.append(ChunkStats(path_start, raw.floats, raw.ints, b.histogram(raw.month_wealth),

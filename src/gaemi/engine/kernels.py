@@ -15,7 +15,23 @@ from gaemi._numba import njit, prange
 from gaemi.engine import layout as L
 
 INV365 = 1.0 / 365.0
+from gaemi.scenarios.parametric_kernel import parametric_path
 from gaemi.scenarios.sfc64 import bootstrap_rows, seed_path
+
+
+@njit(cache=True, inline="always")
+def _market_row(row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
+                fee_daily, dep_rate_col, dep_rate_fixed, dep_spread, inst_ret, dep_inc):
+    gap = gap_days[row]
+    for i in range(inst_under.shape[0]):
+        lev = inst_lev[i]
+        rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
+        borrowed = lev - 1.0 if lev > 1.0 else 0.0
+        r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
+             - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
+        inst_ret[row, i] = -1.0 if r < -1.0 else r
+    dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
+    dep_inc[row] = dep_rate * gap * INV365
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -27,22 +43,13 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
     table row instead of once per path-day; the arithmetic is exactly the reference's.
     """
     n_rows = returns.shape[0]
-    n_inst = inst_under.shape[0]
-    inst_ret = np.empty((n_rows, n_inst))
+    inst_ret = np.empty((n_rows, inst_under.shape[0]))
     dep_inc = np.empty(n_rows)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
     for row in prange(n_rows):
-        gap = gap_days[row]
-        for i in range(n_inst):
-            lev = inst_lev[i]
-            rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
-            borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
-                 - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
-            inst_ret[row, i] = -1.0 if r < -1.0 else r
-        dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
-        dep_inc[row] = dep_rate * gap * INV365
+        _market_row(row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
+                    fee_daily, dep_rate_col, dep_rate_fixed, dep_spread, inst_ret, dep_inc)
     return inst_ret, dep_inc
 
 
@@ -346,6 +353,49 @@ def run_block_bootstrap(
         seed_path(state, key0, key1, path_start + p)
         rows = np.empty(n_days, dtype=np.int64)
         bootstrap_rows(state, n_rows, p_restart, rows)
+        _run_path(
+            p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
+            inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+            deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+            capital, saving_sched, goal_target,
+            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+            month_wealth, f_out, i_out,
+        )
+
+
+@njit(cache=True, parallel=True, nogil=True)
+def run_block_parametric(
+    path_start, n_days, gen_args,
+    rates, gap_days, new_month,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
+    capital, saving_sched, goal_target,
+    loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+    month_wealth, f_out, i_out,
+):
+    """The fused path for parametric futures: each path generates its own returns
+    (:func:`gaemi.scenarios.parametric_kernel.parametric_path`) into a small buffer, prices its
+    holdings on them and runs; nothing of size paths x days is materialised. ``rates`` and
+    ``gap_days`` are the per-day constants (n_days rows). Same numbers as ``run_block`` on the
+    generator's blocks."""
+    (diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean, jump_vol, hazard,
+     collapse_loss, log_floor) = gen_args
+    n_assets = m.shape[0]
+    n_inst = inst_under.shape[0]
+    inv_basis = 1.0 / inst_basis
+    fee_daily = inst_expense / 252.0
+    for p in prange(f_out.shape[0]):
+        returns = np.empty((n_days, n_assets))
+        parametric_path(path_start + p, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam,
+                        jump_mean, jump_vol, hazard, collapse_loss, log_floor, returns)
+        inst_ret = np.empty((n_days, n_inst))
+        dep_inc = np.empty(n_days)
+        for row in range(n_days):
+            _market_row(row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
+                        inv_basis, fee_daily, dep_rate_col, dep_rate_fixed, dep_spread, inst_ret, dep_inc)
+        rows = np.arange(n_days)
         _run_path(
             p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
             inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,

@@ -71,6 +71,24 @@ def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop:
     return out
 
 
+def run_parametric_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int) -> RawPaths:
+    """Paths ``[path_start, path_stop)`` of a :class:`~gaemi.scenarios.Parametric`, generated inline
+    per path in the compiled kernel (same numbers as ``run_path_block`` on its blocks)."""
+    from gaemi.engine.kernels import run_block_parametric
+
+    out = _outputs(path_stop - path_start, n_months)
+    table = scenarios.block(0, 1)  # one path: its rates and gaps are every path's constants
+    run_block_parametric(
+        path_start, scenarios.n_days, scenarios.kernel_args(),
+        np.ascontiguousarray(table.rates, dtype=np.float64),
+        np.ascontiguousarray(table.gap_days, dtype=np.float64),
+        np.ascontiguousarray(table.new_month, dtype=np.bool_),
+        *spec.kernel_args(),
+        out.month_wealth, out.floats, out.ints,
+    )
+    return out
+
+
 def run_all(
     spec: EngineSpec,
     scenarios: ScenarioSet,

@@ -30,10 +30,12 @@ Units and conventions (one year = ``PERIODS_PER_YEAR`` = 252 sessions):
   ``gap_days`` is ``365 / 252`` for every session, so an ACT/365 rate accrues exactly one
   year of interest over 252 sessions.
 
-Randomness: path block b uses ``block_generator(seed, b, purpose[, asset])`` with separate
-streams for the normals (0), the chi-square mixing (1), each asset's jumps (2, a) and each
-asset's collapse day (3, a): switching jumps on leaves the diffusion draws unchanged, so
-comparisons run on common random numbers.
+Randomness: path p draws from per-path SFC64 streams (:mod:`gaemi.scenarios.sfc64`) keyed by
+(seed, purpose, p): the diffusion normals and chi-square mixing (0), each asset's jumps (2, a)
+and each asset's collapse day (3, a): switching jumps on leaves the diffusion draws unchanged,
+so comparisons run on common random numbers. Generation is compiled
+(:mod:`gaemi.scenarios.parametric_kernel`): normals by Marsaglia's polar method, chi-square as
+2 x Gamma(df/2) by Marsaglia & Tsang (2000), Poisson by inversion.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ from typing import Any
 import numpy as np
 
 from gaemi.errors import ConfigError
-from gaemi.rng import PATH_BLOCK, block_generator, normalize_seed
-from gaemi.scenarios._common import by_path_block, check_range, positive_int
+from gaemi.rng import normalize_seed
+from gaemi.scenarios._common import check_range, positive_int
 from gaemi.scenarios.base import PathBlock, month_grid
+from gaemi.scenarios.parametric_kernel import parametric_block
+from gaemi.scenarios.sfc64 import purpose_keys
 
 PERIODS_PER_YEAR = 252
 GAP_DAYS = 365.0 / PERIODS_PER_YEAR
@@ -199,61 +203,27 @@ class Parametric:
             "n_days": self.n_days,
         }
 
-    # -- draw, then compute (habit 1) -------------------------------------------------------
-    def _draws(self, b: int) -> dict[str, Any]:
-        shape = (PATH_BLOCK, self.n_days)
+    # -- draw, then compute (habit 1): compiled, per path (parametric_kernel) --------------------
+    def kernel_args(self) -> tuple:
+        """Arguments of :func:`~gaemi.scenarios.parametric_kernel.parametric_block` after the path range."""
         a = len(self.underlyings)
-        out: dict[str, Any] = {"normal": block_generator(self.entropy, b, 0).standard_normal((*shape, a))}
-        if self.dist == "t":
-            out["chi2"] = block_generator(self.entropy, b, 1).chisquare(self.df, size=shape)
-        jumps = {}
-        for k, name in enumerate(self.underlyings):
-            if name in self.jumps:
-                g = block_generator(self.entropy, b, 2, k)
-                lam = self.jumps[name].intensity / PERIODS_PER_YEAR
-                jumps[k] = (g.poisson(lam, size=shape), g.standard_normal(shape))
-        out["jumps"] = jumps
-        collapse = {}
-        for k, name in enumerate(self.underlyings):
-            h = self.collapse_hazard.get(name, 0.0)
-            if h > 0.0:
-                collapse[k] = block_generator(self.entropy, b, 3, k).geometric(h, size=PATH_BLOCK) - 1
-        out["collapse"] = collapse
-        return out
-
-    def log_returns(self, draws: dict[str, Any]) -> np.ndarray:
-        """(paths, days, assets) daily log returns from the draws (pure; collapses not applied)."""
-        n = draws["normal"]
-        a = n.shape[-1]
-        e = np.zeros_like(n)
-        for i in range(a):  # e = L @ n, written out elementwise (no BLAS: bit-stable per path)
-            for j in range(i + 1):
-                if self._chol[i, j] != 0.0:
-                    e[..., i] += self._chol[i, j] * n[..., j]
-        if self.dist == "t":
-            e *= np.sqrt((self.df - 2.0) / draws["chi2"])[..., None]
-        m = np.log1p(self.annual_drift) / PERIODS_PER_YEAR
-        s = self.annual_vol / math.sqrt(PERIODS_PER_YEAR)
-        x = m + s * e
-        for k, (count, nrm) in draws["jumps"].items():
-            j = self.jumps[self.underlyings[k]]
-            x[..., k] += count * j.mean + np.sqrt(count) * j.vol * nrm
-        return x
-
-    def _block_returns(self, b: int) -> tuple[np.ndarray]:
-        draws = self._draws(b)
-        r = np.expm1(np.clip(self.log_returns(draws), LOG_FLOOR, -LOG_FLOOR))
-        day = np.arange(self.n_days)
-        for k, cday in draws["collapse"].items():
-            col = r[..., k]
-            col[day[None, :] == cday[:, None]] = -self.collapse_loss
-            col[day[None, :] > cday[:, None]] = 0.0
-        return (r,)
+        jump_keys = np.array([purpose_keys(self.entropy, 2, k) for k in range(a)], dtype=np.uint64).reshape(a, 2)
+        collapse_keys = np.array([purpose_keys(self.entropy, 3, k) for k in range(a)], dtype=np.uint64).reshape(a, 2)
+        jl = np.array([self.jumps[n].intensity / PERIODS_PER_YEAR if n in self.jumps else 0.0 for n in self.underlyings])
+        jm = np.array([self.jumps[n].mean if n in self.jumps else 0.0 for n in self.underlyings])
+        jv = np.array([self.jumps[n].vol if n in self.jumps else 0.0 for n in self.underlyings])
+        hz = np.array([self.collapse_hazard.get(n, 0.0) for n in self.underlyings])
+        return (
+            np.array(purpose_keys(self.entropy, 0), dtype=np.uint64), jump_keys, collapse_keys,
+            np.ascontiguousarray(self._chol), np.log1p(self.annual_drift) / PERIODS_PER_YEAR,
+            self.annual_vol / math.sqrt(PERIODS_PER_YEAR), self.dist == "t", float(self.df), jl, jm, jv, hz,
+            float(self.collapse_loss), float(LOG_FLOOR),
+        )
 
     def block(self, path_start: int, path_stop: int) -> PathBlock:
         a, z = check_range(path_start, path_stop, self.n_paths)
-        (r,) = by_path_block(a, z, self._block_returns)
         n = z - a
+        r = parametric_block(a, n, self.n_days, *self.kernel_args())
         rows = n * self.n_days
         return PathBlock(
             path_start=a,

@@ -102,3 +102,59 @@ def bootstrap_index(key0, key1, path_start, n_paths, n_days, n_rows, mean_block)
         seed_path(state, key0, key1, path_start + i)
         bootstrap_rows(state, n_rows, p_restart, out[i])
     return out
+
+
+def purpose_keys(entropy: int, *purpose: int) -> tuple[np.uint64, np.uint64]:
+    """Keys of an independent family of per-path streams for ``purpose`` (e.g. jumps of asset k)."""
+    k = np.random.SeedSequence(entropy, spawn_key=tuple(int(x) for x in purpose)).generate_state(2, np.uint64)
+    return k[0], k[1]
+
+
+@njit(cache=True)
+def sfc64_normal(state, spare):
+    """A standard normal (Marsaglia's polar method); ``spare`` (float64[2]) keeps the pair's second."""
+    if spare[0] != 0.0:
+        spare[0] = 0.0
+        return spare[1]
+    while True:
+        u = 2.0 * sfc64_double(state) - 1.0
+        v = 2.0 * sfc64_double(state) - 1.0
+        s = u * u + v * v
+        if 0.0 < s < 1.0:
+            break
+    f = np.sqrt(-2.0 * np.log(s) / s)
+    spare[0] = 1.0
+    spare[1] = v * f
+    return u * f
+
+
+@njit(cache=True)
+def sfc64_gamma(state, spare, shape):
+    """Gamma(shape, 1) for shape >= 1 (Marsaglia & Tsang 2000, ACM TOMS 26(3))."""
+    d = shape - 1.0 / 3.0
+    c = 1.0 / np.sqrt(9.0 * d)
+    while True:
+        x = sfc64_normal(state, spare)
+        v = 1.0 + c * x
+        if v <= 0.0:
+            continue
+        v = v * v * v
+        u = sfc64_double(state)
+        if u < 1.0 - 0.0331 * x * x * x * x:
+            return d * v
+        if np.log(u) < 0.5 * x * x + d * (1.0 - v + np.log(v)):
+            return d * v
+
+
+@njit(cache=True)
+def sfc64_poisson(state, lam):
+    """Poisson(lam) by inversion (for the small daily intensities of jump processes)."""
+    u = sfc64_double(state)
+    p = np.exp(-lam)
+    cdf = p
+    k = 0
+    while u > cdf and k < 10_000:
+        k += 1
+        p *= lam / k
+        cdf += p
+    return k
