@@ -1,0 +1,298 @@
+"""One self-contained HTML report: plain sentences, a headline table and plotly charts.
+
+The file embeds plotly.js once, inline, and fetches nothing: it opens offline from a disk,
+an e-mail attachment or a USB stick. It is written atomically (temporary file + ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from gaemi.errors import ConfigError
+from gaemi.reports import figures as F
+from gaemi.reports.i18n import (
+    check_lang,
+    fmt_lev,
+    fmt_money_short,
+    fmt_pct,
+    fmt_years,
+    per100,
+    text,
+)
+from gaemi.reports.sentences import HISTORY_KINDS, report_sentences, unit_key
+
+#: chart div ids, in page order (a report shows those that apply)
+CHART_IDS = ("chart-fan", "chart-goal-by-year", "chart-end-wealth", "chart-drawdown", "chart-odds", "chart-drag")
+
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True, "showTips": False}
+
+CSS = """
+:root { --ink:#1d232a; --muted:#5b6570; --line:#dfe3e8; --bg:#f6f7f9; --accent:#1f5fa8; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--bg); color:var(--ink); font-family:%(font)s; line-height:1.55; }
+main { max-width:1080px; margin:0 auto; padding:28px 20px 48px; }
+h1 { font-size:1.7rem; margin:0 0 4px; }
+h2 { font-size:1.2rem; margin:32px 0 12px; }
+h3 { font-size:1.05rem; margin:16px 0 6px; }
+.card h2 { margin-top:0; }
+.run { color:var(--muted); margin:2px 0; font-size:.95rem; }
+.user-text { color:var(--muted); font-style:italic; }
+.card { background:#fff; border:1px solid var(--line); border-radius:10px; padding:16px 20px; margin:12px 0; }
+ul.sentences { margin:6px 0; padding-left:1.2em; font-size:1.08rem; }
+ul.sentences li { margin:6px 0; }
+table.headline { border-collapse:collapse; width:100%%; background:#fff; font-size:.95rem; }
+table.headline th, table.headline td { border-bottom:1px solid var(--line); padding:7px 10px; text-align:right; }
+table.headline th:first-child, table.headline td:first-child { text-align:left; }
+table.headline thead th { background:#eef1f5; }
+.note { color:var(--muted); font-size:.88rem; margin:6px 0 0; }
+.chart { background:#fff; border:1px solid var(--line); border-radius:10px; padding:8px 8px 12px; margin:16px 0; }
+.chart .plot { width:100%%; height:440px; }
+.chart p { margin:4px 12px; color:var(--muted); font-size:.92rem; }
+footer { color:var(--muted); font-size:.85rem; margin-top:32px; }
+"""
+
+
+def _as_results(results: Any) -> list:
+    from gaemi.results.simulation import SimulationResult
+
+    if isinstance(results, SimulationResult):
+        results = [results]
+    try:
+        items = list(results)
+    except TypeError:
+        raise ConfigError("results", type(results).__name__, "a SimulationResult or a list of them") from None
+    if not items or not all(isinstance(r, SimulationResult) for r in items):
+        raise ConfigError("results", [type(r).__name__ for r in items], "one or more SimulationResult")
+    currencies = {r.plan.currency for r in items}
+    if len(currencies) > 1:
+        raise ConfigError("results", sorted(currencies), "results in one currency")
+    return items
+
+
+def _e(s: Any) -> str:
+    return html.escape(str(s), quote=True)
+
+
+def run_line(result, lang: str) -> str:
+    """"Monte Carlo simulation (block bootstrap) · 10,000 paths · 10 years · seed 7 · ..."."""
+    prov = result.provenance or {}
+    if result.n_paths == 1:
+        kind = text(lang, "kind_backtest")
+    elif result.kind in HISTORY_KINDS:
+        kind = text(lang, "kind_history")
+    else:
+        model = str(prov.get("model", result.kind))
+        key = f"model_{model}"
+        from gaemi.reports.i18n import STRINGS
+
+        kind = text(lang, "kind_mc", model=text(lang, key) if key in STRINGS[lang] else model)
+    parts = [text(lang, "run_line", kind=kind, years=fmt_years(result.years),
+                  paths=text(lang, "paths_n", n=f"{result.n_paths:,}"))]
+    if result.n_paths == 1:
+        parts = [text(lang, "run_line_single", kind=kind, years=fmt_years(result.years))]
+    if prov.get("seed") is not None:
+        parts.append(text(lang, "seed", seed=prov["seed"]))
+    rng = prov.get("data_range")
+    if not rng and prov.get("start") and prov.get("end"):
+        rng = (prov["start"], prov["end"])
+    if not rng and isinstance(prov.get("data"), dict) and prov["data"].get("start"):
+        rng = (prov["data"]["start"], prov["data"]["end"])
+    if rng:
+        parts.append(text(lang, "data_range", start=rng[0], end=rng[1]))
+    scen = prov.get("scenario")
+    if scen and scen not in ("historical", "backtest", result.kind):
+        parts.append(text(lang, "scenario", name=scen))
+    return " · ".join(parts)
+
+
+def headline_table(results: Sequence, lang: str) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the headline figures: one column per plan, values from ``summary()``."""
+    lang = check_lang(lang)
+    sums = [r.summary() for r in results]
+    cur = results[0].plan.currency
+    first = results[0]
+
+    def money(v):
+        return fmt_money_short(v, cur, lang)
+
+    def three(d, keys, fmt):
+        return " / ".join(fmt(d.get(k)) if d and d.get(k) is not None else text(lang, "na") for k in keys)
+
+    rows: list[list[str]] = []
+    if any(s["p_goal"] is not None for s in sums):
+        rows.append([text(lang, "r_p_goal", years=fmt_years(first.years))]
+                    + [fmt_pct(s["p_goal"], 1) if s["p_goal"] is not None else text(lang, "na") for s in sums])
+        rows.append([text(lang, "r_time")] + [three(s["time_to_goal_years"], ("p10", "p50", "p90"),
+                                                    lambda v: f"{v:.1f}") for s in sums])
+        rows.append([text(lang, "r_graduated")] + [fmt_pct(s["p_graduated"], 1) for s in sums])
+    rows.append([text(lang, "r_forced")] + [fmt_pct(s["p_forced_sale"], 1) for s in sums])
+    rows.append([text(lang, "r_wipeout", wfloor=fmt_pct(first.plan.wipeout_floor))]
+                + [fmt_pct(s["p_wipeout"], 1) for s in sums])
+    rows.append([text(lang, "r_floor", floor=fmt_pct(sums[0]["ruin_floor"]))] + [fmt_pct(s["p_ruin_floor"], 1)
+                                                                                 for s in sums])
+    rows.append([text(lang, "r_negative")] + [fmt_pct(s["p_negative_equity"], 1) for s in sums])
+    rows.append([text(lang, "r_any")] + [fmt_pct(s["p_ruin_any"], 1) for s in sums])
+    rows.append([text(lang, "r_end")] + [three(s["end_wealth_quantiles"], ("p5", "p50", "p95"), money) for s in sums])
+    rows.append([text(lang, "r_cvar")] + [money(s["cvar5_end_wealth"]) for s in sums])
+    rows.append([text(lang, "r_invested")] + [money(s["median_invested"]) for s in sums])
+    rows.append([text(lang, "r_mdd")] + [three(s["max_drawdown_quantiles"], ("p25", "p50", "p75"),
+                                               lambda v: fmt_pct(v, 1)) for s in sums])
+    if any(r.plan.margin is not None or s["median_interest_paid"] > 0 for r, s in zip(results, sums)):
+        rows.append([text(lang, "r_interest")] + [money(s["median_interest_paid"]) for s in sums])
+    if any(s["median_fees_paid"] > 0 for s in sums):
+        rows.append([text(lang, "r_fees")] + [money(s["median_fees_paid"]) for s in sums])
+    if any(s.get("leveraged_fund") for s in sums):
+        rows.append([text(lang, "r_drag")] + [
+            three((s["leveraged_fund"] or {}).get("drag_log_annual"), ("p25", "p50", "p75"), lambda v: fmt_pct(v, 1))
+            if s.get("leveraged_fund") else text(lang, "na") for s in sums])
+    header = [text(lang, "figure")] + [r.plan.name for r in results]
+    return header, rows
+
+
+def _figure_script(div_id: str, fig: go.Figure) -> str:
+    payload = pio.to_json(fig, validate=False, pretty=False)
+    payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")
+    config = json.dumps(PLOTLY_CONFIG)
+    return (f'<script>(function(){{var f={payload};'
+            f'Plotly.newPlot("{div_id}",f.data,f.layout,{config});}})();</script>')
+
+
+def _chart(div_id: str, fig: go.Figure, captions: list[str]) -> str:
+    caps = "".join(f"<p>{_e(c)}</p>" for c in captions if c)
+    return (f'<section class="chart"><div id="{div_id}" class="plot"></div>{caps}'
+            f"{_figure_script(div_id, fig)}</section>")
+
+
+def build_charts(results: Sequence, lang: str, odds=None) -> list[tuple[str, go.Figure, list[str]]]:
+    """(div id, figure, captions) for every chart that applies to these results."""
+    unit = text(lang, unit_key(results[0]))
+    single = all(r.n_paths == 1 for r in results)
+    out: list[tuple[str, go.Figure, list[str]]] = []
+    has_goal = any(r.plan.goal is not None for r in results)
+    fan_cap = text(lang, "fan_caption_single" if single else "fan_caption", unit=unit) if has_goal else ""
+    out.append(("chart-fan", F.fan_chart(results, lang), [fan_cap]))
+    g = F.goal_by_year_chart(results, lang)
+    if g is not None:
+        out.append(("chart-goal-by-year", g, [text(lang, "pgoal_caption_single" if single else "pgoal_caption",
+                                                    unit=unit)]))
+    fig, note = F.end_wealth_chart(results, lang)
+    floor = fmt_pct(results[0].summary()["ruin_floor"])
+    end_cap = text(lang, "end_caption_single", floor=floor) if single else \
+        text(lang, "end_caption", unit=unit, floor=floor)
+    out.append(("chart-end-wealth", fig, [end_cap, note or ""]))
+    out.append(("chart-drawdown", F.drawdown_chart(results, lang), [text(lang, "dd_caption")]))
+    if odds is not None:
+        caps = [text(lang, "odds_caption"), odds_sentence(odds, lang, unit)]
+        if odds.kelly_leverage is not None:
+            caps.append(text(lang, "odds_kelly", kelly=fmt_lev(round(odds.kelly_leverage, 2))))
+        out.append(("chart-odds", F.odds_chart(odds, lang), caps))
+    d = F.drag_chart(results, lang)
+    if d is not None:
+        out.append(("chart-drag", d, [text(lang, "drag_caption")]))
+    return out
+
+
+def odds_sentence(odds, lang: str, unit: str | None = None) -> str:
+    """"Of the leverages tried, 1.5x gave the best chance of the home (42 of 100 ...)"."""
+    import numpy as np
+
+    lev = np.asarray(odds.leverages, dtype=float)
+    p_goal = np.asarray(odds.p_goal, dtype=float)
+    k = int(np.argmin(np.abs(lev - odds.best_leverage)))
+    out = text(lang, "odds_sentence", best=fmt_lev(odds.best_leverage), n=per100(float(p_goal[k]), lang),
+               ruin=per100(float(odds.p_ruin[k]), lang), unit=unit or text(lang, "unit_mc"))
+    above = lev > lev[k]
+    if above.any() and float(p_goal[above].max()) < float(p_goal[k]):
+        out += " " + text(lang, "odds_beyond")
+    return out
+
+
+def render_html(results: Any, lang: str = "en", odds=None, title: str | None = None) -> str:
+    """The report page as a string (see :func:`render_report`)."""
+    from plotly.offline import get_plotlyjs
+
+    from gaemi import __version__
+    from gaemi.results.odds import OddsCurve
+
+    lang = check_lang(lang)
+    results = _as_results(results)
+    if odds is not None and not isinstance(odds, OddsCurve):
+        raise ConfigError("odds", type(odds).__name__, "an OddsCurve or None")
+    names = ", ".join(r.plan.name for r in results)
+    page_title = title or text(lang, "page_title", plans=names)
+    several = len(results) > 1
+
+    head_lines = []
+    for r in results:
+        label = f"<strong>{_e(r.plan.name)}</strong> · " if several else ""
+        ttl = f' <span class="user-text">{_e(r.plan.title)}</span>' if r.plan.title else ""
+        head_lines.append(f'<p class="run">{label}{_e(run_line(r, lang))}{ttl}</p>')
+
+    summary_parts = []
+    for r in results:
+        h = f"<h3>{_e(r.plan.name)}</h3>" if several else ""
+        items = "".join(f"<li>{_e(s)}</li>" for s in report_sentences(r, lang))
+        summary_parts.append(f'{h}<ul class="sentences" data-plan="{_e(r.plan.name)}">{items}</ul>')
+
+    header, rows = headline_table(results, lang)
+    thead = "".join(f"<th>{_e(h)}</th>" for h in header)
+    tbody = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    not_reached = any(r.plan.goal is not None for r in results)
+
+    charts = "".join(_chart(i, f, caps) for i, f, caps in build_charts(results, lang, odds))
+    footer = text(lang, "footer", version=__version__, unit=text(lang, unit_key(results[0])))
+    css = CSS % {"font": F.FONT}
+
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(page_title)}</title>\n<style>{css}</style>\n"
+        f'<script type="text/javascript">{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n'
+        f"<header><h1>{_e(page_title)}</h1>{''.join(head_lines)}</header>\n"
+        f'<section class="card" id="summary"><h2>{_e(text(lang, "summary_heading"))}</h2>'
+        f"{''.join(summary_parts)}</section>\n"
+        f'<section id="headline"><h2>{_e(text(lang, "table_heading"))}</h2>'
+        f'<table class="headline"><thead><tr>{thead}</tr></thead><tbody>{tbody}</tbody></table>'
+        + (f'<p class="note">{_e(text(lang, "not_reached"))}</p>' if not_reached else "")
+        + f'</section>\n<section id="charts"><h2>{_e(text(lang, "charts_heading"))}</h2>{charts}</section>\n'
+        f"<footer><p>{_e(footer)}</p></footer>\n</main>\n</body>\n</html>\n"
+    )
+
+
+def render_report(results: Any, path: str | os.PathLike, lang: str = "en", odds=None,
+                  title: str | None = None) -> Path:
+    """Write one self-contained HTML report and return its path.
+
+    ``results``: a :class:`~gaemi.results.simulation.SimulationResult` or a list of them (several
+    plans: a side-by-side table and overlaid curves). ``lang``: "ko" or "en" (anything else is a
+    :class:`~gaemi.errors.ConfigError`). ``odds``: an optional
+    :class:`~gaemi.results.odds.OddsCurve` for the leverage chart. ``title`` replaces the default
+    page title. The page embeds plotly.js inline once and loads nothing from the network.
+    """
+    page = render_html(results, lang=lang, odds=odds, title=title)
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ConfigError("report", str(path), "a file in an existing directory")
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
