@@ -474,6 +474,12 @@ def home(
     out.print(t)
 
 
+from gaemi.cli.data_cmd import data_app  # noqa: E402
+app.add_typer(data_app, name="data")
+from gaemi.cli.heat_cmd import heat  # noqa: E402
+app.command()(heat)
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -1,0 +1,323 @@
+"""``gaemi data list | show | fetch | import | export``: the local market-data store.
+
+Every command takes ``--store PATH`` (default: ``GAEMI_STORE`` or the user data folder).
+Bad input (unknown symbol or source, bad dates, a CSV with missing columns, wrong types or
+mixed currencies) prints one line naming the row/field and exits 2 with the store unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, List, Optional
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from gaemi.errors import ConfigError
+
+data_app = typer.Typer(help="The local market-data store (DuckDB): list, show, fetch, import, "
+                            "export.", no_args_is_help=True)
+
+STORE_HELP = "Store file (default: $GAEMI_STORE or the user data folder)."
+CSV_NUMERIC = ("open", "high", "low", "close", "volume", "turnover")
+
+
+def _cli():
+    from gaemi.cli import app as cli
+
+    return cli
+
+
+def _fmt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, pd.Timestamp):
+        return str(v.date())
+    return str(v)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    out = []
+    for r in df.to_dict(orient="records"):
+        out.append({k: (None if (isinstance(v, float) and pd.isna(v)) or v is pd.NaT else
+                        str(v.date()) if isinstance(v, pd.Timestamp) and k != "updated_at" else
+                        str(v) if isinstance(v, pd.Timestamp) else v) for k, v in r.items()})
+    return out
+
+
+def _existing(store: Optional[str]):
+    """Open an existing store read-only, or None when the file does not exist yet."""
+    from gaemi.data.store import Store, resolve_path
+
+    p = resolve_path(store)
+    return Store(p, read_only=True) if p.exists() else None
+
+
+@data_app.command("list")
+def list_cmd(
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Every stored symbol with its kind, currency, source and date span."""
+    from gaemi.data.store import resolve_path
+
+    cli = _cli()
+    st = cli.guarded(lambda: _existing(store))
+    if st is None:
+        rows: list[dict] = []
+    else:
+        with st:
+            rows = _records(st.list())
+    if json_out:
+        cli.emit_json({"store": str(resolve_path(store)), "instruments": rows})
+        return
+    if not rows:
+        cli.out.print(f"The store {resolve_path(store)} is empty: try `gaemi data fetch upbit "
+                      "BTC/KRW --since 2024-01-01` or `gaemi data import FILE.csv`.", highlight=False)
+        return
+    t = Table(title=f"gaemi store: {resolve_path(store)}")
+    for c in ("symbol", "kind", "currency", "calendar", "source", "rows", "first", "last"):
+        t.add_column(c, justify="right" if c == "rows" else "left")
+    for r in rows:
+        t.add_row(*[_fmt(r[c]) for c in ("symbol", "kind", "currency", "calendar", "source",
+                                         "rows", "first", "last")])
+    cli.out.print(t)
+
+
+@data_app.command("show")
+def show_cmd(
+    symbol: str = typer.Argument(..., help="A stored symbol, e.g. upbit:BTC/KRW."),
+    tail: int = typer.Option(10, help="How many of the latest rows to print."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON (every row)."),
+) -> None:
+    """One symbol: what it is, its span, its latest rows and its recent fetches."""
+    from dataclasses import asdict
+
+    from gaemi.data.store import Store, resolve_path
+
+    cli = _cli()
+
+    def load():
+        p = resolve_path(store)
+        if not p.exists():
+            raise ConfigError("symbol", symbol, f"a stored symbol (no store at {p} yet)")
+        with Store(p, read_only=True) as st:
+            inst = st.require(symbol)
+            df = st.bars(symbol)
+            log = st.fetch_log(500)
+        return inst, df, log[log["symbol"] == symbol].head(5)
+
+    inst, df, log = cli.guarded(load)
+    rows = df.reset_index()
+    if json_out:
+        cli.emit_json({"instrument": asdict(inst), "rows": len(rows),
+                       "first": str(rows["date"].iloc[0].date()) if len(rows) else None,
+                       "last": str(rows["date"].iloc[-1].date()) if len(rows) else None,
+                       "data": _records(rows), "fetch_log": _records(log)})
+        return
+    cli.out.print(f"[bold]{inst.symbol}[/]  {inst.name}  ({inst.kind}, {inst.currency}, "
+                  f"{inst.calendar}, source {inst.source})", highlight=False)
+    if inst.note:
+        cli.out.print(f"  {inst.note}", highlight=False)
+    span = f"{rows['date'].iloc[0].date()} .. {rows['date'].iloc[-1].date()}" if len(rows) else "—"
+    cli.out.print(f"  {len(rows)} rows, {span}", highlight=False)
+    t = Table()
+    for c in rows.columns:
+        t.add_column(c, justify="left" if c == "date" else "right")
+    for r in rows.tail(max(tail, 0)).itertuples(index=False):
+        t.add_row(*[_fmt(v) for v in r])
+    cli.out.print(t)
+
+
+def _report_lines(reports, notes=()) -> None:
+    cli = _cli()
+    for rep in reports:
+        cli.out.print(f"{rep.symbol}: {rep.written} rows written"
+                      + (f" ({rep.first_date} .. {rep.last_date})" if rep.written else "")
+                      + (f", {len(rep.refused)} refused" if rep.refused else "")
+                      + (f", {len(rep.warnings)} warnings" if rep.warnings else ""), highlight=False)
+        for i in rep.refused[:20]:
+            cli.out.print(f"  refused {i}", highlight=False)
+        for i in rep.warnings[:20]:
+            cli.out.print(f"  warning {i}", highlight=False)
+        more = max(len(rep.refused) - 20, 0) + max(len(rep.warnings) - 20, 0)
+        if more:
+            cli.out.print(f"  ... and {more} more (--json lists all)", highlight=False)
+    for n in notes:
+        cli.out.print(f"note: {n}", highlight=False)
+
+
+@data_app.command("fetch")
+def fetch_cmd(
+    source: str = typer.Argument(..., help="upbit, bithumb, binance, krx or yahoo."),
+    symbols: List[str] = typer.Argument(..., help="e.g. BTC/KRW (or ALL on upbit/bithumb), "
+                                        "BTC/USDT, KOSPI, 122630, TSLA, USDKRW."),
+    since: Optional[str] = typer.Option(None, help="First day wanted (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Last day wanted (default: yesterday)."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Use this API host instead "
+                                           "(a mirror or a local replay server)."),
+    strict: bool = typer.Option(False, help="Write nothing if any row is refused."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Download daily data and upsert it: every symbol is fetched first, then everything is
+    written in one transaction (an interrupted fetch leaves the store as it was)."""
+    from gaemi.data.connectors import SOURCES, get_connector
+    from gaemi.data.connectors._common import as_date
+    from gaemi.data.store import Store
+
+    cli = _cli()
+
+    def run():
+        if source not in SOURCES:
+            raise ConfigError("source", source, "one of " + ", ".join(SOURCES))
+        s, u = as_date(since, "since"), as_date(until, "until")
+        if s and u and s > u:
+            raise ConfigError("since", str(s), f"a date on or before until ({u})")
+        kw = {"base_url": base_url} if base_url else {}
+        conn = get_connector(source, **kw)
+        syms = list(symbols)
+        if [x.upper() for x in syms] == ["ALL"]:
+            if not hasattr(conn, "markets"):
+                raise ConfigError("symbols", "ALL", "ALL only on upbit and bithumb")
+            syms = conn.markets("KRW")
+        items = conn.fetch(syms, since=s, until=u)
+        with Store(store) as st:
+            reports = st.write(items, source=source, strict=strict)
+        return reports, list(getattr(conn, "notes", []))
+
+    reports, notes = cli.guarded(run)
+    if json_out:
+        cli.emit_json({"source": source, "results": [r.to_dict() for r in reports],
+                       "notes": notes})
+        return
+    _report_lines(reports, notes)
+
+
+def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
+    """Read a CSV for import: ConfigError naming the line and column for missing columns,
+    unparseable dates or numbers, and mixed currencies. Returns (frame, currency column value)."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError("file", path, "an existing CSV file")
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+        raise ConfigError("file", path, f"a CSV file ({type(err).__name__}: {err})") from err
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    if "value" in df.columns and "turnover" not in df.columns and "close" in df.columns:
+        df = df.rename(columns={"value": "turnover"})
+    kind_cols = ("date", "close") if "close" in df.columns or "value" not in df.columns else \
+        ("date", "value")
+    missing = [c for c in kind_cols if c not in df.columns]
+    if missing:
+        raise ConfigError(f"{p.name} columns", list(df.columns),
+                          "a header with date and close (and optionally open, high, low, "
+                          f"volume, turnover, currency); missing {', '.join(missing)}")
+    for i, v in enumerate(df["date"], start=2):
+        ts = pd.to_datetime(v.strip(), errors="coerce", format="ISO8601") if v.strip() else pd.NaT
+        if ts is pd.NaT or pd.isna(ts):
+            raise ConfigError(f"{p.name} line {i} date", v, "a date like 2024-01-31")
+    for c in (*CSV_NUMERIC, "value"):
+        if c not in df.columns:
+            continue
+        for i, v in enumerate(df[c], start=2):
+            if v.strip() == "":
+                continue
+            try:
+                float(v.replace(",", "") if c in ("volume", "turnover") else v)
+            except ValueError:
+                raise ConfigError(f"{p.name} line {i} {c}", v, "a number") from None
+    currency = None
+    if "currency" in df.columns:
+        vals = df["currency"].str.strip().str.upper()
+        first = vals.iloc[0] if len(vals) else None
+        for i, v in enumerate(vals, start=2):
+            if v != first:
+                raise ConfigError(f"{p.name} line {i} currency", v,
+                                  f"one currency per file ({first} on line 2)")
+        currency = first
+    for c in ("volume", "turnover"):
+        if c in df.columns:
+            df[c] = df[c].str.replace(",", "", regex=False)
+    return df, currency
+
+
+@data_app.command("import")
+def import_cmd(
+    file: str = typer.Argument(..., help="CSV with date, close [, open, high, low, volume, "
+                               "turnover, currency] (or date, value for fx/rate)."),
+    symbol: str = typer.Option(..., "--symbol", help="Name to store it under, e.g. my:samsung."),
+    currency: Optional[str] = typer.Option(None, help="KRW, USD, ... (or a currency column)."),
+    calendar: str = typer.Option("XKRX", help="XKRX, XNYS or 24/7: the venue's sessions."),
+    kind: str = typer.Option("price", help="price, fx or rate (percent per year)."),
+    strict: bool = typer.Option(False, help="Write nothing if any row is refused."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Import a CSV of daily data; invalid rows are refused with their reason, valid ones kept."""
+    from gaemi.data.catalog import catalog
+    from gaemi.data.store import Instrument, Store, check_symbol
+
+    cli = _cli()
+
+    def run():
+        check_symbol(symbol, "--symbol")
+        if symbol in catalog():
+            raise ConfigError("--symbol", symbol, "a name that is not an embedded series "
+                              "(e.g. my:" + symbol + ")")
+        df, col_cur = read_csv_strict(file)
+        cur = (currency or col_cur or "").upper()
+        if currency and col_cur and currency.upper() != col_cur:
+            raise ConfigError("--currency", currency, f"the file's currency column ({col_cur})")
+        if not cur:
+            raise ConfigError("--currency", None, "a currency code (KRW, USD, ...) or a "
+                              "currency column in the file")
+        inst = Instrument(symbol, kind, cur, calendar, "csv", name=Path(file).name,
+                          venue="csv", note=f"imported from {Path(file).name}")
+        frame = df.drop(columns=[c for c in ("currency",) if c in df.columns])
+        if kind != "price" and "value" not in frame.columns:
+            frame = frame.rename(columns={"close": "value"})
+        with Store(store) as st:
+            return st.write([(inst, frame)], source="csv", strict=strict)
+
+    reports = cli.guarded(run)
+    if json_out:
+        cli.emit_json({"results": [r.to_dict() for r in reports]})
+        return
+    _report_lines(reports)
+
+
+@data_app.command("export")
+def export_cmd(
+    symbol: str = typer.Argument(..., help="A stored symbol."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Write here (default: stdout)."),
+    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+) -> None:
+    """Write a stored symbol as CSV (the import format, with a currency column)."""
+    from gaemi.data.store import Store, resolve_path
+
+    cli = _cli()
+
+    def load():
+        p = resolve_path(store)
+        if not p.exists():
+            raise ConfigError("symbol", symbol, f"a stored symbol (no store at {p} yet)")
+        with Store(p, read_only=True) as st:
+            inst = st.require(symbol)
+            return inst, st.bars(symbol)
+
+    inst, df = cli.guarded(load)
+    df = df.reset_index()
+    df["date"] = df["date"].dt.strftime("%Y-%m-%d")
+    df["currency"] = inst.currency
+    text = df.to_csv(index=False, float_format="%.10g")
+    if out:
+        Path(out).write_text(text)
+    else:
+        sys.stdout.write(text)

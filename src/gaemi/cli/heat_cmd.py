@@ -1,0 +1,96 @@
+"""``gaemi heat``: the market-heat gauges from the store (or the embedded sample)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from gaemi.errors import ConfigError
+
+
+def _day(value: Optional[str], field: str):
+    if value is None:
+        return None
+    from gaemi.data.connectors._common import as_date
+
+    return as_date(value, field)
+
+
+def write_heat_report(result, path: str) -> None:
+    """A self-contained HTML file: one chart per gauge (plotly, script inlined) and its notes."""
+    import html
+
+    import plotly.graph_objects as go
+
+    from gaemi.heat import GAUGES, TITLES
+
+    parts = []
+    first = True
+    for g in GAUGES:
+        s = result.series.get(g)
+        note = html.escape(result.notes.get(g, ""))
+        if s is None or s.empty:
+            parts.append(f"<h2>{html.escape(TITLES[g])}</h2><p><em>No data.</em> {note}</p>")
+            continue
+        fig = go.Figure(go.Scatter(x=s.index, y=s.to_numpy(), mode="lines+markers" if s.size < 40
+                                   else "lines", name=g))
+        fig.update_layout(title=TITLES[g], yaxis_tickformat=".1%", height=380,
+                          margin=dict(l=50, r=20, t=50, b=40))
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=True if first else False))
+        parts.append(f"<p>{note}</p>")
+        first = False
+    body = "\n".join(parts)
+    doc = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>gaemi heat</title>"
+           f"</head><body><h1>gaemi heat ({html.escape(result.source)})</h1>{body}</body></html>")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(doc)
+
+
+def heat(
+    sample: bool = typer.Option(False, "--sample", help="Use the embedded sample period (offline)."),
+    store: Optional[str] = typer.Option(None, "--store", help="Store file (default: $GAEMI_STORE "
+                                        "or the user data folder)."),
+    start: Optional[str] = typer.Option(None, help="First day (YYYY-MM-DD)."),
+    end: Optional[str] = typer.Option(None, help="Last day (YYYY-MM-DD)."),
+    report: Optional[str] = typer.Option(None, help="Write a self-contained HTML chart file here."),
+    json_out: bool = typer.Option(False, "--json", help="Print one series per gauge as JSON."),
+) -> None:
+    """Market heat: crypto vs stock turnover, altcoin share, kimchi premium, leveraged-ETF share."""
+    from gaemi.cli import app as cli
+    from gaemi.data.store import resolve_path
+    from gaemi.heat import heat_from_sample, heat_from_store
+
+    def run():
+        s, e = _day(start, "start"), _day(end, "end")
+        if s and e and s > e:
+            raise ConfigError("start", str(s), f"a date on or before end ({e})")
+        if sample:
+            return heat_from_sample(s, e)
+        p = resolve_path(store)
+        if not p.exists():
+            raise ConfigError("store", str(p), "an existing store (gaemi data fetch ...) or "
+                              "--sample for the embedded sample period")
+        return heat_from_store(p, s, e)
+
+    res = cli.guarded(run)
+    if report:
+        write_heat_report(res, report)
+    if json_out:
+        cli.emit_json(res.to_dict())
+        return
+    t = Table(title=f"gaemi heat ({res.source})")
+    for c in ("gauge", "days", "span", "last", "median", "max (date)"):
+        t.add_column(c, justify="left" if c in ("gauge", "span") else "right")
+    for r in res.summary():
+        pct = (lambda v: "—" if v is None else f"{v:.2%}")
+        t.add_row(r["gauge"], str(r["days"]),
+                  f"{r['first']} .. {r['last_date']}" if r["days"] else "—",
+                  pct(r["last"]), pct(r["median"]),
+                  f"{pct(r['max'])} ({r['max_date']})" if r["days"] else "—")
+    cli.out.print(t)
+    for g, n in res.notes.items():
+        cli.out.print(f"[bold]{g}[/]: {n}", highlight=False)
+    if report:
+        cli.out.print(f"report: {report}", highlight=False)
