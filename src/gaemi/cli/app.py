@@ -478,6 +478,8 @@ from gaemi.cli.data_cmd import data_app  # noqa: E402
 app.add_typer(data_app, name="data")
 from gaemi.cli.heat_cmd import heat  # noqa: E402
 app.command()(heat)
+from gaemi.cli.data_cmd import store_option  # noqa: E402
+app.callback()(store_option)  # `gaemi --store PATH simulate ...`
 
 
 def main() -> None:  # console-script entry point

@@ -321,3 +321,15 @@ def export_cmd(
         Path(out).write_text(text)
     else:
         sys.stdout.write(text)
+
+
+def store_option(
+    store: Optional[str] = typer.Option(None, "--store", help="Market-data store for every "
+                                        "command (sets GAEMI_STORE): simulations can then use "
+                                        "its symbols as assets."),
+) -> None:
+    """gaemi: what margin, leveraged funds and altcoins do to a retail investor's odds."""
+    import os
+
+    if store:
+        os.environ["GAEMI_STORE"] = store

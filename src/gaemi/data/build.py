@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from gaemi.data.calendars import CALENDARS, calendar_bounds, session_array
-from gaemi.data.catalog import SeriesInfo, _arrays, catalog
+from gaemi.data.catalog import SeriesInfo, _arrays, catalog, stored_info
 from gaemi.data.panel import MarketPanel
 from gaemi.errors import ConfigError, DataError
 from gaemi.units import percent_to_fraction
@@ -75,9 +75,12 @@ def _names(value: str | Iterable[str] | None, field: str) -> tuple[str, ...]:
 def _info(name: str, field: str, kind: str) -> SeriesInfo:
     cat = catalog()
     info = cat.get(name)
+    if info is None:
+        info = stored_info(name)  # a symbol in the local store (gaemi data)
     if info is None or info.kind != kind:
         allowed = ", ".join(k for k, v in cat.items() if v.kind == kind)
-        raise ConfigError(field, name, f"one of {allowed}")
+        raise ConfigError(field, name, f"one of {allowed} or a stored {kind} symbol "
+                          "(gaemi data list)")
     return info
 
 
@@ -320,7 +323,7 @@ def build_panel(
 
     gap_days = ((sess[1:] - sess[:-1]) / _ONE_DAY).astype(np.float64)
     returns = np.ascontiguousarray(returns)
-    sources = {i.name: i.file for i in infos}
+    sources = {i.name: i.file for i in infos}  # store symbols: "store:SYMBOL"
     sources.update({ri.name: ri.file for ri in rate_infos})
     provenance: dict[str, Any] = {
         "assets": list(names),

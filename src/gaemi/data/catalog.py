@@ -123,11 +123,36 @@ def catalog() -> dict[str, SeriesInfo]:
 
 
 def series_info(name: str) -> SeriesInfo:
-    """The :class:`SeriesInfo` of one embedded series; unknown -> ConfigError("asset", ...)."""
+    """The :class:`SeriesInfo` of an embedded series, or of a symbol in the local store
+    (``gaemi data list``); unknown -> ConfigError("asset", ...)."""
     try:
         return _CATALOG[name]
     except (KeyError, TypeError):
-        raise ConfigError("asset", name, "one of " + ", ".join(_CATALOG)) from None
+        pass
+    info = stored_info(name)
+    if info is None:
+        raise ConfigError("asset", name, "one of " + ", ".join(_CATALOG)
+                          + " or a symbol in the local store (gaemi data list)")
+    return info
+
+
+def stored_info(name: str) -> SeriesInfo | None:
+    """A store symbol as a :class:`SeriesInfo` (None if there is no store or no such symbol).
+    The store is the one ``GAEMI_STORE`` / the user data folder points to. USDT-quoted coins
+    are treated as USD (USDT taken at par)."""
+    if not isinstance(name, str) or name in _CATALOG:
+        return None
+    from gaemi.data.store import stored_series
+
+    got = stored_series(name)
+    if got is None:
+        return None
+    inst, _ = got
+    cur = "USD" if inst.currency == "USDT" else inst.currency
+    basis = (360.0 if cur == "USD" else 365.0) if inst.kind == "rate" else None
+    stale = {"rate": 14, "fx": 7}.get(inst.kind)
+    return SeriesInfo(name, inst.kind, cur, inst.calendar, basis, inst.name or name,
+                      f"store:{name}", f"gaemi store ({inst.source})", "daily", 0, stale)
 
 
 @functools.lru_cache(maxsize=None)
@@ -169,7 +194,24 @@ def load_series(name: str) -> pd.DataFrame:
 
 
 def _arrays(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """(dates as datetime64[D], close) of a series, read-only views of the cache."""
+    """(dates as datetime64[D], close) of a series, read-only views of the cache. A name that
+    is not embedded is read from the local store (not cached: the store changes)."""
+    if name not in _CATALOG:
+        from gaemi.data.store import stored_series
+
+        got = stored_series(name)
+        if got is None:
+            series_info(name)  # raises the ConfigError naming what is allowed
+        inst, df = got
+        col = "close" if inst.kind == "price" else "value"
+        df = df[np.isfinite(df[col].to_numpy())]
+        if df.empty:
+            raise DataError(f"{name}: no values in the store")
+        d = df.index.to_numpy().astype("datetime64[D]")
+        c = df[col].to_numpy(dtype=np.float64).copy()
+        d.setflags(write=False)
+        c.setflags(write=False)
+        return d, c
     return _arrays_cached(name)
 
 
