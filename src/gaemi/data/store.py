@@ -361,30 +361,38 @@ def validate_bars(
 
 
 def validate_series(values: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list[Issue]]:
-    """FX / rate values: ``date`` and ``value`` columns. Refuses unparseable dates, non-finite
-    values, FX <= 0 (rates may be zero or negative), duplicates and out-of-order dates."""
+    """FX / rate values: ``date`` and ``value`` columns. Refuses unparseable dates, missing or
+    non-finite values, FX <= 0 (rates may be zero or negative), duplicates and out-of-order
+    dates (the date rules of :func:`validate_bars`)."""
     df = values.copy()
     if "date" not in df.columns:
         df = df.reset_index().rename(columns={df.index.name or "index": "date"})
     if "value" not in df.columns:
         raise ConfigError("columns", list(values.columns), "a date and a value column")
-    as_bars = pd.DataFrame({"date": df["date"].to_numpy(),
-                            "close": pd.to_numeric(df["value"], errors="coerce").to_numpy()
-                            if kind == "rate" else df["value"].to_numpy()})
-    if kind == "rate":  # shift so that validate_bars' "> 0" rule does not refuse real zero rates
-        as_bars["close"] = as_bars["close"] + 1e6
-    ok, refused, _ = validate_bars(as_bars, "24/7", jump=float("inf"))
-    if kind == "rate":
-        ok["close"] = ok["close"] - 1e6
-        refused = [Issue(i.row, i.date, "value" if i.field == "close" else i.field,
-                         i.value - 1e6 if isinstance(i.value, float) else i.value,
-                         i.reason.replace("a price must be > 0", "not a number"))
-                   for i in refused]
-    else:
-        refused = [Issue(i.row, i.date, "value" if i.field == "close" else i.field, i.value,
-                         i.reason.replace("a close is required", "a value is required"))
-                   for i in refused]
-    return ok[["date", "close"]].rename(columns={"close": "value"}), refused
+    raw = df["value"].reset_index(drop=True)
+    v = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    # the date rules with a placeholder close; value rules below
+    ok, refused, _ = validate_bars(pd.DataFrame({"date": df["date"].to_numpy(), "close": 1.0}),
+                                   "24/7", jump=float("inf"))
+    bad_rows = {i.row for i in refused}
+    dates = _as_dates(df["date"].reset_index(drop=True))
+    for i in range(len(v)):
+        if i + 1 in bad_rows:
+            continue
+        reason = None
+        if not np.isfinite(v[i]):
+            reason = "a value is required: a finite number"
+        elif kind == "fx" and v[i] <= 0:
+            reason = "an exchange rate must be > 0"
+        if reason:
+            given = raw.iloc[i]
+            refused.append(Issue(i + 1, _fmt_day(dates.iloc[i]), "value",
+                                 given.item() if isinstance(given, np.generic) else given, reason))
+            bad_rows.add(i + 1)
+    keep = np.array([i + 1 not in bad_rows for i in range(len(v))], dtype=bool)
+    out = pd.DataFrame({"date": dates[keep].dt.normalize().to_numpy(), "value": v[keep]})
+    refused.sort(key=lambda x: x.row or 0)
+    return out.sort_values("date", kind="stable").reset_index(drop=True), refused
 
 
 # ----------------------------------------------------------------------------- store
