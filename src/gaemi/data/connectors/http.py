@@ -43,7 +43,7 @@ class RetryPolicy:
     initial: float = 0.5
     cap: float = 30.0
     jitter: float = 0.5
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] | None = None  # None: time.sleep at call time
 
 
 def with_retries(fn: Callable[[], T], what: str, policy: RetryPolicy | None = None) -> T:
@@ -59,7 +59,8 @@ def with_retries(fn: Callable[[], T], what: str, policy: RetryPolicy | None = No
         return min(max(backoff, after), p.cap)
 
     retrying = Retrying(stop=stop_after_attempt(p.attempts), wait=wait,
-                        retry=retry_if_exception_type(Transient), sleep=p.sleep, reraise=False)
+                        retry=retry_if_exception_type(Transient),
+                        sleep=p.sleep or (lambda s: time.sleep(s)), reraise=False)
     try:
         return retrying(fn)
     except RetryError as err:
