@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, urlsplit
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -75,10 +75,10 @@ class Replay:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 self._serve("GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 self._serve("POST")
 
             def log_message(self, *a) -> None:
@@ -95,7 +95,7 @@ class Replay:
     def hits(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]
 
-    def __enter__(self) -> "Replay":
+    def __enter__(self) -> Replay:
         self.thread.start()
         return self
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from gaemi.data.connectors import FetchError, RetryPolicy, get_connector
-from gaemi.data.connectors.bithumb import BithumbConnector
 from gaemi.data.connectors.binance import BinanceConnector
+from gaemi.data.connectors.bithumb import BithumbConnector
 from gaemi.data.connectors.upbit import UpbitConnector
 from gaemi.errors import ConfigError
 from tests.connectors.replay import Replay, Reply, jbody, payload
@@ -20,7 +19,7 @@ FAST = RetryPolicy(attempts=3, initial=0.001, cap=0.01, jitter=0.0)
 NO_SLEEP = RetryPolicy(attempts=3, initial=0.001, cap=0.01, jitter=0.0, sleep=lambda s: None)
 
 UPBIT = json.loads(payload("upbit_candles_days.json"))  # 2025-07-29, 2025-07-28 (newest first)
-AS_OF = datetime(2025, 7, 30, 17, 36, 32, tzinfo=timezone.utc)  # the response's Date header
+AS_OF = datetime(2025, 7, 30, 17, 36, 32, tzinfo=UTC)  # the response's Date header
 
 
 def upbit(srv, **kw):
@@ -53,7 +52,7 @@ def test_upbit_accepts_native_and_plain_symbols():
 
 
 def test_upbit_drops_the_day_in_progress():
-    as_of = datetime(2025, 7, 29, 12, 0, tzinfo=timezone.utc)  # 07-29 is not over yet
+    as_of = datetime(2025, 7, 29, 12, 0, tzinfo=UTC)  # 07-29 is not over yet
     with Replay({"/v1/candles/days": [Reply(200, payload("upbit_candles_days.json"))]}) as srv:
         [(_, df)] = upbit(srv, as_of=as_of).fetch(["BTC"])
     assert list(df["date"].dt.strftime("%Y-%m-%d")) == ["2025-07-28"]
@@ -93,7 +92,7 @@ def test_upbit_pages_past_the_200_candle_limit():
         older = [c for c in rows if c["candle_date_time_utc"] + "Z" < q["to"]]
         return jbody(older[:n])
 
-    as_of = datetime(2019, 3, 1, tzinfo=timezone.utc)
+    as_of = datetime(2019, 3, 1, tzinfo=UTC)
     with Replay({"/v1/candles/days": [Reply(200, body)]}) as srv:
         [(_, df)] = upbit(srv, as_of=as_of).fetch(["BTC"], since="2017-12-01")
         assert len(srv.requests) == 3  # 200 + 200 + 50
@@ -170,7 +169,7 @@ BITHUMB = "/public/candlestick/BTC_KRW/24h"
 
 
 def test_bithumb_candles_kst_days_without_the_day_in_progress():
-    as_of = datetime(2022, 3, 4, 2, 0, tzinfo=timezone.utc)  # 11:00 KST on 2022-03-04
+    as_of = datetime(2022, 3, 4, 2, 0, tzinfo=UTC)  # 11:00 KST on 2022-03-04
     with Replay({BITHUMB: [Reply(200, payload("bithumb_candlestick_BTC_KRW_24h.json"))]}) as srv:
         [(inst, df)] = BithumbConnector(base_url=srv.url, retry=FAST, as_of=as_of).fetch(["BTC"])
     raw = json.loads(payload("bithumb_candlestick_BTC_KRW_24h.json"))["data"]
@@ -205,7 +204,7 @@ KLINES = json.loads(payload("binance_klines_1d_testnet.json"))  # 13 klines, las
 
 
 def test_binance_klines_quote_volume_and_open_kline_dropped():
-    as_of = datetime(2026, 6, 15, 6, 53, tzinfo=timezone.utc)  # when it was recorded
+    as_of = datetime(2026, 6, 15, 6, 53, tzinfo=UTC)  # when it was recorded
     with Replay({"/api/v3/klines": [Reply(200, payload("binance_klines_1d_testnet.json"))]}) as srv:
         [(inst, df)] = BinanceConnector(base_url=srv.url, retry=FAST, as_of=as_of).fetch(
             ["BTC/USDT"], since="2026-06-03")
@@ -223,7 +222,7 @@ def test_binance_pages_forward_with_start_time():
         start = int(q["startTime"])
         return jbody([k for k in KLINES if k[0] >= start][: int(q["limit"])])
 
-    as_of = datetime(2026, 6, 20, tzinfo=timezone.utc)
+    as_of = datetime(2026, 6, 20, tzinfo=UTC)
     with Replay({"/api/v3/klines": [Reply(200, body)]}) as srv:
         [(_, df)] = BinanceConnector(base_url=srv.url, retry=FAST, as_of=as_of, page=5).fetch(
             ["BTCUSDT"], since="2026-06-03")

@@ -4,7 +4,7 @@ FinanceDataReader frames built from recorded KRX bodies; login and fallback rule
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import numpy as np
@@ -24,7 +24,7 @@ IBM = json.loads(payload("yahoo_chart_v8_IBM_1d_dividend.json"))
 
 # ----------------------------------------------------------------------------- Yahoo
 def test_yahoo_chart_over_http_dates_in_exchange_time():
-    as_of = datetime(2026, 9, 27, 20, 15, tzinfo=timezone.utc)
+    as_of = datetime(2026, 9, 27, 20, 15, tzinfo=UTC)
     with Replay({"/v8/finance/chart/MSFT": [Reply(500, b"oops", content_type="text/plain"),
                                             Reply(200, payload("yahoo_chart_v8_MSFT_1d.json"))]}) as srv:
         [(inst, df)] = YahooConnector(base_url=srv.url, retry=FAST, as_of=as_of).fetch(

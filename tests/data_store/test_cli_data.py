@@ -127,7 +127,7 @@ def test_fetch_from_a_replay_server_writes_one_transaction(tmp_path):
 
 def test_failed_fetch_writes_nothing(tmp_path, monkeypatch):
     """Second symbol fails after retries: the first symbol's rows are not written either."""
-    import gaemi.data.connectors.http as http
+    from gaemi.data.connectors import http
 
     monkeypatch.setattr(http.time, "sleep", lambda s: None)  # the default policy's waits
     db = tmp_path / "s.duckdb"

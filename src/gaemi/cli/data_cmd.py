@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, List, Optional
+from typing import Any
 
 import pandas as pd
 import typer
@@ -49,7 +49,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _existing(store: Optional[str]):
+def _existing(store: str | None):
     """Open an existing store read-only, or None when the file does not exist yet."""
     from gaemi.data.store import Store, resolve_path
 
@@ -59,7 +59,7 @@ def _existing(store: Optional[str]):
 
 @data_app.command("list")
 def list_cmd(
-    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Every stored symbol with its kind, currency, source and date span."""
@@ -92,7 +92,7 @@ def list_cmd(
 def show_cmd(
     symbol: str = typer.Argument(..., help="A stored symbol, e.g. upbit:BTC/KRW."),
     tail: int = typer.Option(10, help="How many of the latest rows to print."),
-    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON (every row)."),
 ) -> None:
     """One symbol: what it is, its span, its latest rows and its recent fetches."""
@@ -155,14 +155,14 @@ def _report_lines(reports, notes=()) -> None:
 @data_app.command("fetch")
 def fetch_cmd(
     source: str = typer.Argument(..., help="upbit, bithumb, binance, krx or yahoo."),
-    symbols: List[str] = typer.Argument(..., help="e.g. BTC/KRW (or ALL on upbit/bithumb), "
+    symbols: list[str] = typer.Argument(..., help="e.g. BTC/KRW (or ALL on upbit/bithumb), "
                                         "BTC/USDT, KOSPI, 122630, TSLA, USDKRW."),
-    since: Optional[str] = typer.Option(None, help="First day wanted (YYYY-MM-DD)."),
-    until: Optional[str] = typer.Option(None, help="Last day wanted (default: yesterday)."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="Use this API host instead "
+    since: str | None = typer.Option(None, help="First day wanted (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, help="Last day wanted (default: yesterday)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="Use this API host instead "
                                            "(a mirror or a local replay server)."),
     strict: bool = typer.Option(False, help="Write nothing if any row is refused."),
-    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Download daily data and upsert it: every symbol is fetched first, then everything is
@@ -253,11 +253,11 @@ def import_cmd(
     file: str = typer.Argument(..., help="CSV with date, close [, open, high, low, volume, "
                                "turnover, currency] (or date, value for fx/rate)."),
     symbol: str = typer.Option(..., "--symbol", help="Name to store it under, e.g. my:samsung."),
-    currency: Optional[str] = typer.Option(None, help="KRW, USD, ... (or a currency column)."),
+    currency: str | None = typer.Option(None, help="KRW, USD, ... (or a currency column)."),
     calendar: str = typer.Option("XKRX", help="XKRX, XNYS or 24/7: the venue's sessions."),
     kind: str = typer.Option("price", help="price, fx or rate (percent per year)."),
     strict: bool = typer.Option(False, help="Write nothing if any row is refused."),
-    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Import a CSV of daily data; invalid rows are refused with their reason, valid ones kept."""
@@ -296,8 +296,8 @@ def import_cmd(
 @data_app.command("export")
 def export_cmd(
     symbol: str = typer.Argument(..., help="A stored symbol."),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="Write here (default: stdout)."),
-    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+    out: str | None = typer.Option(None, "--out", "-o", help="Write here (default: stdout)."),
+    store: str | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Write a stored symbol as CSV (the import format, with a currency column)."""
     from gaemi.data.store import Store, resolve_path
@@ -324,7 +324,7 @@ def export_cmd(
 
 
 def store_option(
-    store: Optional[str] = typer.Option(None, "--store", help="Market-data store for every "
+    store: str | None = typer.Option(None, "--store", help="Market-data store for every "
                                         "command (sets GAEMI_STORE): simulations can then use "
                                         "its symbols as assets."),
 ) -> None:

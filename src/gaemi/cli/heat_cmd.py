@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 from rich.table import Table
 
 from gaemi.errors import ConfigError
 
 
-def _day(value: Optional[str], field: str):
+def _day(value: str | None, field: str):
     if value is None:
         return None
     from gaemi.data.connectors._common import as_date
@@ -50,11 +48,11 @@ def write_heat_report(result, path: str) -> None:
 
 def heat(
     sample: bool = typer.Option(False, "--sample", help="Use the embedded sample period (offline)."),
-    store: Optional[str] = typer.Option(None, "--store", help="Store file (default: $GAEMI_STORE "
+    store: str | None = typer.Option(None, "--store", help="Store file (default: $GAEMI_STORE "
                                         "or the user data folder)."),
-    start: Optional[str] = typer.Option(None, help="First day (YYYY-MM-DD)."),
-    end: Optional[str] = typer.Option(None, help="Last day (YYYY-MM-DD)."),
-    report: Optional[str] = typer.Option(None, help="Write a self-contained HTML chart file here."),
+    start: str | None = typer.Option(None, help="First day (YYYY-MM-DD)."),
+    end: str | None = typer.Option(None, help="Last day (YYYY-MM-DD)."),
+    report: str | None = typer.Option(None, help="Write a self-contained HTML chart file here."),
     json_out: bool = typer.Option(False, "--json", help="Print one series per gauge as JSON."),
 ) -> None:
     """Market heat: crypto vs stock turnover, altcoin share, kimchi premium, leveraged-ETF share."""

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 #: KOSPI 200 ETFs counted in the leveraged-share denominator when they are in the store
@@ -48,12 +47,13 @@ def _num(text: str) -> float:
     return float(str(text).replace(",", ""))
 
 
-def krx_etf_day(body: dict) -> tuple[pd.Timestamp | None, dict[str, tuple[str, str, float]]]:
-    """A KRX all-ETF body (MDCSTAT04301) -> (date, {code: (name, index name, turnover KRW)})."""
+def krx_etf_day(body: dict) -> dict[str, tuple[str, str, float]]:
+    """A KRX all-ETF body (MDCSTAT04301; the day is the request's trdDd, not in the body) ->
+    {code: (name, index name, turnover KRW)}."""
     rows = {}
     for r in body.get("output", []):
         rows[r["ISU_SRT_CD"]] = (r["ISU_ABBRV"], r.get("IDX_IND_NM", ""), _num(r["ACC_TRDVAL"]))
-    return None, rows
+    return rows
 
 
 def sample_inputs() -> HeatInputs:
@@ -67,7 +67,7 @@ def sample_inputs() -> HeatInputs:
 
     path = resources.files("gaemi.heat").joinpath("sample", "krx_etf_all_MDCSTAT04301.json")
     body = json.loads(path.read_text(encoding="utf-8"))
-    _, etfs = krx_etf_day(body)
+    etfs = krx_etf_day(body)
     day = pd.Timestamp("2021-03-25")  # the request's trdDd (see sample/PROVENANCE.md)
     k200 = {c: v for c, v in etfs.items() if v[1] in K200_INDEX_NAMES}
     lev = sum(k200[c][2] for c in LEVERAGED if c in k200)

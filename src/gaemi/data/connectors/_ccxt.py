@@ -10,7 +10,8 @@ ccxt's own rate limiter (``enableRateLimit``) spaces the calls; 429/5xx/timeouts
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from gaemi.data.connectors.http import FetchError, RetryPolicy, Transient, with_retries
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pandas as pd
@@ -32,8 +32,8 @@ def as_date(value: Any, field: str) -> date | None:
 def now_utc(as_of: datetime | None) -> datetime:
     """The clock: ``as_of`` (naive = UTC) or the current time, as an aware UTC datetime."""
     if as_of is None:
-        return datetime.now(timezone.utc)
-    return as_of if as_of.tzinfo else as_of.replace(tzinfo=timezone.utc)
+        return datetime.now(UTC)
+    return as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
 
 
 def crypto_pair(symbol: str, default_quote: str) -> tuple[str, str]:

@@ -10,8 +10,9 @@ quote volume (USDT for USDT markets), which ccxt's unified ``fetch_ohlcv`` drops
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Sequence
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,9 +80,9 @@ class BinanceConnector:
         now_ms = int(now_utc(self.as_of).timestamp() * 1000)
         native = f"{base}{quote}"
         start = since or date(2017, 7, 14)  # Binance opened in July 2017
-        start_ms = int(datetime(start.year, start.month, start.day, tzinfo=timezone.utc)
+        start_ms = int(datetime(start.year, start.month, start.day, tzinfo=UTC)
                        .timestamp() * 1000)
-        end_ms = (int(datetime(until.year, until.month, until.day, tzinfo=timezone.utc)
+        end_ms = (int(datetime(until.year, until.month, until.day, tzinfo=UTC)
                       .timestamp() * 1000) + _DAY_MS - 1) if until else now_ms
         pages = []
         for _ in range(self.max_pages):

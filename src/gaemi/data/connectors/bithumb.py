@@ -15,8 +15,9 @@ available to test against, so it is not used yet.)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

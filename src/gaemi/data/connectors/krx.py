@@ -21,8 +21,9 @@ import contextlib
 import io
 import os
 import re
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -9,8 +9,9 @@ candle runs 00:00-24:00 UTC (09:00-09:00 KST) and is stored under its UTC date. 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd

@@ -21,8 +21,9 @@ per USD, stored as FX); ``^IRX`` (13-week T-bill yield, percent, stored as a rat
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Sequence
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -128,8 +129,8 @@ class YahooConnector:
         import requests
 
         sess = self.session or requests.Session()
-        p1 = int(datetime(start.year, start.month, start.day, tzinfo=timezone.utc).timestamp())
-        p2 = int(datetime(end.year, end.month, end.day, tzinfo=timezone.utc).timestamp()) + 86400
+        p1 = int(datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp())
+        p2 = int(datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp()) + 86400
         body = request_json(sess, "GET", f"{self.base_url}/v8/finance/chart/{native}",
                             f"yahoo chart {native}",
                             params={"period1": p1, "period2": p2, "interval": "1d",
