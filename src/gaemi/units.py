@@ -15,42 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-TRADING_DAYS_PER_YEAR = 252
-"""Sessions per year used to spread annual fund fees (expense_ratio / 252)."""
-
-MONTHS_PER_YEAR = 12
-
 
 def percent_to_fraction(x):
     """3.5 (percent) -> 0.035."""
     return np.asarray(x, dtype=float) / 100.0 if np.ndim(x) else float(x) / 100.0
-
-
-def fraction_to_percent(x):
-    """0.035 -> 3.5 (percent)."""
-    return np.asarray(x, dtype=float) * 100.0 if np.ndim(x) else float(x) * 100.0
-
-
-def accrual(annual_rate, calendar_days, basis: float):
-    """Simple interest factor for one period: ``annual_rate * calendar_days / basis``."""
-    return np.asarray(annual_rate, dtype=float) * np.asarray(calendar_days, dtype=float) / basis
-
-
-def annual_to_daily_compound(annual_rate: float, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float:
-    """Per-period rate with the same compound growth: ``(1 + a)^(1/n) - 1``."""
-    return (1.0 + annual_rate) ** (1.0 / periods_per_year) - 1.0
-
-
-def daily_to_annual_compound(daily_rate: float, periods_per_year: int = TRADING_DAYS_PER_YEAR) -> float:
-    """Inverse of :func:`annual_to_daily_compound`."""
-    return (1.0 + daily_rate) ** periods_per_year - 1.0
-
-
-def cagr(total_return: float, years: float) -> float:
-    """Compound annual growth rate of a total return over ``years`` years."""
-    if years <= 0:
-        raise ValueError("years must be positive")
-    return (1.0 + total_return) ** (1.0 / years) - 1.0
 
 
 def format_krw(amount: float, lang: str = "en") -> str:
