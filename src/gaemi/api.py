@@ -48,6 +48,18 @@ def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: fl
     basis = dict(zip(panel.rate_names, panel.rate_basis))
     spec = build_spec(plan, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
                       days_per_year=days_per_year)
+    goal = plan.goal
+    if goal is not None and goal.kind == "home" and goal.price_index:
+        import dataclasses
+
+        from gaemi.data.catalog import close_history
+        from gaemi.instruments.home_purchase import cash_needed_schedule
+        from gaemi.scenarios.home_prices import historical_multipliers
+
+        dates = panel.dates.insert(0, panel.base_date)
+        mult = historical_multipliers(close_history(goal.price_index), dates, scen.index)
+        target = cash_needed_schedule(goal, scen.n_days, days_per_year, mult)["cash_needed"]
+        spec = dataclasses.replace(spec, goal_target=target)
     raw = run_all(spec, scen)
     prov = {
         "data": panel.provenance,

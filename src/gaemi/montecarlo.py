@@ -92,9 +92,15 @@ class ChunkStats:
 
 def run_chunk(specs: Sequence[EngineSpec], scenarios, path_start: int, path_stop: int, n_months: int,
               bins: Sequence[WealthBins], implementation: str = "compiled",
-              single_thread: bool = False) -> list[ChunkStats]:
+              single_thread: bool = False, goals: Sequence[Any] | None = None) -> list[ChunkStats]:
     """Simulate paths ``[path_start, path_stop)`` for every plan spec on the same block of
-    futures and reduce them (this is also the dask task)."""
+    futures and reduce them (this is also the dask task). ``goals[k]``, when given, returns the
+    per-path goal targets of plan k for the path range (home prices from an index)."""
+    import dataclasses
+
+    if goals:
+        specs = [dataclasses.replace(sp, goal_target=g(path_start, path_stop)) if g is not None else sp
+                 for sp, g in zip(specs, goals)]
     if single_thread:
         try:
             import numba
@@ -191,10 +197,28 @@ def scenario_stats(scen, basis: dict[str, float], sample_paths: int = 1024) -> d
     return out
 
 
+def home_targets(plan: Plan, scen, panel, entropy: int, model: str):
+    """Per-path goal targets for a home goal with a ``price_index`` (None otherwise): the index's
+    real levels over each historical window, or its bootstrapped monthly changes in Monte Carlo."""
+    goal = plan.goal
+    if goal is None or goal.kind != "home" or not goal.price_index:
+        return None
+    from gaemi.data.catalog import close_history
+    from gaemi.instruments.home_purchase import HomeTargets
+    from gaemi.scenarios.home_prices import HomePriceBootstrap, historical_multipliers
+
+    levels = close_history(goal.price_index)
+    if model == "historical":
+        dates = panel.dates.insert(0, panel.base_date) if panel.base_date is not None else panel.dates
+        source = historical_multipliers(levels, dates, scen.index if panel.base_date is not None else scen.index - 1)
+        return HomeTargets(goal, scen.n_days, source, DAYS_PER_YEAR)
+    return HomeTargets(goal, scen.n_days, HomePriceBootstrap(levels, entropy, scen.n_days), DAYS_PER_YEAR)
+
+
 # --------------------------------------------------------------------------- run
 def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, scheduler: str | None,
              bins: list[WealthBins], progress: Callable[[int, int, float], None] | None,
-             implementation: str) -> list[list[ChunkStats]]:
+             implementation: str, goals: list[Any] | None = None) -> list[list[ChunkStats]]:
     chunks = _chunks(scen.n_paths, chunk_size)
     n_months = months_in(scen.new_month) if hasattr(scen, "new_month") else int(scen.n_days // 21 + 2)
     results: list[list[ChunkStats]] = [[] for _ in specs]
@@ -216,7 +240,7 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
 
     if workers <= 1 and not scheduler:
         for a, b in chunks:
-            collect(run_chunk(specs, scen, a, b, n_months, bins, implementation), b - a)
+            collect(run_chunk(specs, scen, a, b, n_months, bins, implementation, False, goals), b - a)
         return results
     from distributed import Client, LocalCluster, as_completed
 
@@ -232,7 +256,7 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
         raise ConfigError("scheduler", scheduler, f"the address of a running dask scheduler ({err})") from err
     try:
         scen_f = client.scatter(scen, broadcast=True)
-        futures = {client.submit(run_chunk, specs, scen_f, a, b, n_months, bins, implementation, True,
+        futures = {client.submit(run_chunk, specs, scen_f, a, b, n_months, bins, implementation, True, goals,
                                  pure=False): b - a for a, b in chunks}
         for fut in as_completed(list(futures)):
             collect(fut.result(), futures[fut])
@@ -288,9 +312,11 @@ def simulate_many(
     specs = [build_spec(p, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
                         days_per_year=DAYS_PER_YEAR) for p in plans]
     bins = [WealthBins(scale=max(p.investor.capital + 12 * p.investor.monthly_saving, 1.0)) for p in plans]
+    goals = [home_targets(p, scen, panel, entropy, model) for p in plans]
     stats = scenario_stats(scen, basis)
     t0 = time.perf_counter()
-    parts = _execute(specs, scen, chunk_size, workers, scheduler, bins, progress, implementation)
+    parts = _execute(specs, scen, chunk_size, workers, scheduler, bins, progress, implementation,
+                     goals if any(g is not None for g in goals) else None)
     seconds = time.perf_counter() - t0
     from gaemi import __version__
 

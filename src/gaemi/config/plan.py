@@ -121,6 +121,9 @@ class HomeGoal(_Frozen):
     price: float = Field(gt=0, description="home price today, plan currency")
     preset: str = Field("kr-2025-10", description="lending rules: a preset name or a TOML file")
     price_growth: float = Field(0.03, ge=-0.5, le=1.0, description="annual home-price growth")
+    price_index: str | None = Field(
+        None, description="a home-price index (embedded or stored symbol): real levels in history, "
+        "bootstrapped monthly changes in Monte Carlo; overrides price_growth")
     first_time_buyer: bool = True
     income: float = Field(ge=0, description="annual household income today")
     income_growth: float = Field(0.03, ge=-0.5, le=1.0, description="annual, applied once a year")

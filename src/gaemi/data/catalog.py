@@ -223,3 +223,9 @@ def _arrays_cached(name: str) -> tuple[np.ndarray, np.ndarray]:
     d.setflags(write=False)
     c.setflags(write=False)
     return d, c
+
+
+def close_history(name: str) -> pd.Series:
+    """Closes (or values) of an embedded or stored series, indexed by date (a fresh copy)."""
+    d, c = _arrays(name)
+    return pd.Series(np.array(c), index=pd.DatetimeIndex(d.astype("datetime64[ns]"), name="date"), name=name)

@@ -101,7 +101,10 @@ def _run_path(
     ruin_day = -1
     fund_growth = 1.0
     under_growth = 1.0
-    has_goal = goal_target.shape[0] > 0
+    has_goal = goal_target.shape[1] > 0
+    g_row = np.int64(0)
+    if goal_target.shape[0] > 1:
+        g_row = np.int64(p)
     n_tiers = tier_days.shape[0]
     tier_rate = 0.0
     tier_hi = -np.inf  # forces a lookup on the first day with a loan
@@ -203,7 +206,7 @@ def _run_path(
         for i in range(n_inst):
             risky_now += value[i]
         wealth = risky_now + deposit - loan
-        if has_goal and goal_day < 0 and wealth >= goal_target[d]:
+        if has_goal and goal_day < 0 and wealth >= goal_target[g_row, d]:
             goal_day = d
             if graduate:
                 graduated = True

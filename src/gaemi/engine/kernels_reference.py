@@ -94,7 +94,7 @@ def run_block_reference(
     ruin_day = np.full(n_paths, -1, dtype=np.int64)
     fund_growth = np.ones(n_paths)
     under_growth = np.ones(n_paths)
-    has_goal = len(goal_target) > 0
+    has_goal = goal_target.shape[1] > 0
     paths = np.arange(n_paths)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
@@ -211,7 +211,7 @@ def run_block_reference(
         risky_now = risky_sum()
         wealth = risky_now + deposit - loan
         if has_goal:
-            hit = (goal_day < 0) & (wealth >= goal_target[d])
+            hit = (goal_day < 0) & (wealth >= (goal_target[0, d] if goal_target.shape[0] == 1 else goal_target[:, d]))
             goal_day = np.where(hit, d, goal_day)
             if graduate:
                 graduated = graduated | hit

@@ -107,8 +107,13 @@ def run_all(
         stop = min(start + chunk_paths, scenarios.n_paths)
         blocks.append(scenarios.block(start, stop))
     n_months = max(months_in(b.new_month) for b in blocks)
+    import dataclasses
+
     for b in blocks:
-        parts.append(run_path_block(spec, b, n_months, implementation))
+        sp = spec
+        if spec.goal_target.shape[0] > 1:  # per-path goal targets: this block's rows
+            sp = dataclasses.replace(spec, goal_target=spec.goal_target[b.path_start:b.path_start + b.n_paths])
+        parts.append(run_path_block(sp, b, n_months, implementation))
         if on_chunk:
             on_chunk(b.path_start, b.n_paths)
     return RawPaths(

@@ -67,7 +67,7 @@ class EngineSpec:
     dep_spread: float
     capital: float
     saving_sched: np.ndarray
-    goal_target: np.ndarray
+    goal_target: np.ndarray  # (1 or paths, days): net wealth needed on each session
     loan_to_equity: float
     maintenance: float
     deadline: int
@@ -171,7 +171,7 @@ def build_spec(
         dep_spread=float(dep.spread),
         capital=float(plan.investor.capital),
         saving_sched=saving.astype(float),
-        goal_target=goal.astype(float),
+        goal_target=np.atleast_2d(goal.astype(float)) if goal.size else np.zeros((1, 0)),
         loan_to_equity=float(m.loan_to_equity) if m else 0.0,
         maintenance=float(m.maintenance_ratio) if m else 1.4,
         deadline=int(m.call_deadline_days) if m else 0,

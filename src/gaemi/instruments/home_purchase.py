@@ -105,26 +105,88 @@ def affordability(price: float, income: float, rules: LendingRules, first_time: 
                          acquisition_costs=costs, cash_needed=price + costs - max_loan, preset=rules.name)
 
 
-def cash_needed_schedule(goal, n_days: int, days_per_year: float = 252.0) -> dict[str, np.ndarray]:
+def cash_needed_array(price, income, rules: LendingRules, first_time: bool, mortgage_rate: float | None = None,
+                      term_years: float | None = None) -> dict[str, np.ndarray]:
+    """:func:`affordability` on arrays: ``price`` of any shape, ``income`` broadcastable to it.
+
+    Returns ``cash_needed``, ``max_loan`` and ``binding`` (0 ltv, 1 cap, 2 dsr) arrays.
+    """
+    price = np.asarray(price, dtype=float)
+    income = np.broadcast_to(np.asarray(income, dtype=float), price.shape)
+    rate = rules.mortgage_rate if mortgage_rate is None else mortgage_rate
+    term = rules.mortgage_term_years if term_years is None else term_years
+    ltv = (rules.ltv_first_time if first_time else rules.ltv) * price
+    if rules.loan_caps:
+        bands = np.array([b for b, _ in rules.loan_caps])
+        caps = np.array([c for _, c in rules.loan_caps]
+                        + [np.inf if rules.loan_cap_above is None else rules.loan_cap_above])
+        cap = caps[np.searchsorted(bands, price, side="left")]
+    else:
+        cap = np.full(price.shape, np.inf)
+    dsr = rules.dsr * income / (12 * annuity_factor(rate + rules.stress_add_on, term))
+    stack = np.stack([ltv, cap, dsr])
+    binding = np.argmin(stack, axis=0)
+    max_loan = stack.min(axis=0)
+    if rules.acquisition_tax == "kr-one-home":
+        tax_rate = np.where(price <= 600_000_000, 0.01,
+                            np.where(price <= 900_000_000, (price / 100_000_000 * 2 / 3 - 3) / 100, 0.03))
+        tax = price * tax_rate * 1.10
+        if first_time:
+            tax = np.where(price <= rules.first_time_relief_max_price,
+                           np.maximum(tax - rules.first_time_tax_relief, 0.0), tax)
+    else:
+        tax = price * rules.tax_rate
+    costs = tax + price * rules.fees_rate
+    return {"cash_needed": price + costs - max_loan, "max_loan": max_loan, "binding": binding}
+
+
+def goal_income(goal, n_days: int, days_per_year: float = 252.0) -> np.ndarray:
+    """Household income on each session: steps once a year at ``income_growth``."""
+    t = (np.arange(n_days) + 1) / days_per_year
+    return goal.income * (1 + goal.income_growth) ** np.floor(t)
+
+
+def cash_needed_schedule(goal, n_days: int, days_per_year: float = 252.0,
+                         price_multiplier: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Cash needed on each session ``d`` of a horizon for a :class:`~gaemi.config.plan.HomeGoal`.
 
-    The home price grows continuously, ``price * (1 + price_growth) ** ((d + 1) / days_per_year)``;
-    the income steps once a year, ``income * (1 + income_growth) ** floor((d + 1) / days_per_year)``.
-    Returns arrays ``cash_needed``, ``max_loan``, ``price`` and ``binding`` (codes 0 ltv, 1 cap, 2 dsr).
+    Without ``price_multiplier`` the home price grows continuously,
+    ``price * (1 + price_growth) ** ((d + 1) / days_per_year)``; with it (shape (paths, days),
+    e.g. bootstrapped from a home-price index) the price is ``price * price_multiplier``. The
+    income steps once a year, ``income * (1 + income_growth) ** floor((d + 1) / days_per_year)``.
+    Returns arrays ``cash_needed``, ``max_loan``, ``price`` and ``binding`` (0 ltv, 1 cap, 2 dsr).
     """
     from gaemi.config.lending import load_rules
 
     rules = load_rules(goal.preset)
-    t = (np.arange(n_days) + 1) / days_per_year
-    price = goal.price * (1 + goal.price_growth) ** t
-    income = goal.income * (1 + goal.income_growth) ** np.floor(t)
-    rate = rules.mortgage_rate if goal.mortgage_rate is None else goal.mortgage_rate
-    term = rules.mortgage_term_years if goal.mortgage_term_years is None else goal.mortgage_term_years
-    ltv = (rules.ltv_first_time if goal.first_time_buyer else rules.ltv) * price
-    cap = np.array([price_cap(p, rules) for p in price]) if rules.loan_caps else np.full(n_days, np.inf)
-    dsr = rules.dsr * income / (12 * annuity_factor(rate + rules.stress_add_on, term))
-    stack = np.vstack([ltv, cap, dsr])
-    binding = np.argmin(stack, axis=0)
-    max_loan = stack.min(axis=0)
-    costs = np.array([acquisition_costs(p, rules, goal.first_time_buyer) for p in price])
-    return {"cash_needed": price + costs - max_loan, "max_loan": max_loan, "price": price, "binding": binding}
+    if price_multiplier is None:
+        t = (np.arange(n_days) + 1) / days_per_year
+        price = goal.price * (1 + goal.price_growth) ** t
+    else:
+        price = goal.price * np.asarray(price_multiplier, dtype=float)
+    out = cash_needed_array(price, goal_income(goal, n_days, days_per_year), rules, goal.first_time_buyer,
+                            goal.mortgage_rate, goal.mortgage_term_years)
+    out["price"] = price
+    return out
+
+
+class HomeTargets:
+    """Per-path cash needed for a home goal whose price follows a home-price index.
+
+    ``source`` gives (paths, days) price multipliers for a path range: a
+    :class:`~gaemi.scenarios.home_prices.HomePriceBootstrap` (Monte Carlo) or a precomputed
+    (paths, days) array (history). Picklable, so dask workers can call it.
+    """
+
+    def __init__(self, goal, n_days: int, source, days_per_year: float = 252.0) -> None:
+        self.goal = goal
+        self.n_days = n_days
+        self.source = source
+        self.days_per_year = days_per_year
+
+    def __call__(self, path_start: int, path_stop: int) -> np.ndarray:
+        if isinstance(self.source, np.ndarray):
+            mult = self.source[path_start:path_stop]
+        else:
+            mult = self.source.multipliers(path_start, path_stop)
+        return cash_needed_schedule(self.goal, self.n_days, self.days_per_year, mult)["cash_needed"]

@@ -118,12 +118,24 @@ class SimulationResult:
         return out
 
     def goal_by_month(self) -> pd.Series | None:
-        """The goal's target (cash needed for the home, or the growing amount) at each month end."""
+        """The goal's target (cash needed for the home, or the growing amount) at each month end.
+
+        For a home priced by a ``price_index`` (each path has its own price) this is the target
+        at the index's average growth (mean monthly log change)."""
         if self.plan.goal is None:
             return None
         from gaemi.engine.spec import build_goal_target
 
-        target = build_goal_target(self.plan, self.n_days, self.days_per_year)
+        plan = self.plan
+        if plan.goal.kind == "home" and plan.goal.price_index:
+            from gaemi.data.catalog import close_history
+            from gaemi.scenarios.home_prices import monthly_log_changes
+
+            growth = float(np.expm1(12 * monthly_log_changes(close_history(plan.goal.price_index)).mean()))
+            plan = plan.model_validate({**plan.model_dump(),
+                                        "goal": {**plan.goal.model_dump(), "price_growth": growth,
+                                                 "price_index": None}})
+        target = build_goal_target(plan, self.n_days, self.days_per_year)
         n_months = max(1, int(round(self.n_days / (self.days_per_year / 12))))
         days = np.minimum(np.round(np.arange(1, n_months + 1) * self.days_per_year / 12).astype(int) - 1,
                           self.n_days - 1)
