@@ -226,6 +226,8 @@ def _progress_callback():
     state: dict[str, Any] = {}
 
     def update(done: int, total: int, seconds: float) -> None:
+        if not err.is_terminal:  # no bar in logs and pipes
+            return
         if "task" not in state:
             prog.start()
             state["task"] = prog.add_task("simulating", total=total, rate="")
