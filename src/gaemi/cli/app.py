@@ -236,7 +236,12 @@ def _progress_callback():
         if done >= total:
             prog.stop()
 
-    return update, prog
+    class _Stopper:
+        def stop(self) -> None:
+            if "task" in state:
+                prog.stop()
+
+    return update, _Stopper()
 
 
 MODEL_HELP = "bootstrap (stationary block bootstrap of history), garch (GJR-GARCH-t filtered historical " \
