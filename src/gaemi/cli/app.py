@@ -279,7 +279,7 @@ def _write_report(results, report: str | None, lang: str, odds=None) -> None:
 
 def _summary_table(results) -> Table:
     t = Table(title=", ".join(r.plan.name for r in results)
-              + f" — {results[0].kind}, {results[0].n_paths:,} paths, {results[0].years:.1f} years")
+              + f" — {results[0].kind}, {results[0].n_paths:,} paths, {results[0].years:.1f} years", min_width=64)
     t.add_column("figure")
     for r in results:
         t.add_column(r.plan.name, justify="right")
