@@ -16,6 +16,36 @@ from typing import Any
 from gaemi.data.connectors.http import FetchError, RetryPolicy, Transient, with_retries
 
 
+class CcxtConnector:
+    """What the ccxt-backed connectors share: the exchange (with a base-URL override for a local
+    replay server or a mirror), retry policy, clock, paging limits, and instrument naming."""
+
+    source = ""  # ccxt id and store prefix
+    display = ""  # the venue's name for people
+    quote = ""
+    api_keys: tuple[tuple[str, str], ...] = ()  # urls['api'] entries replaced by base_url (+ suffix)
+    native_format = "{base}{quote}"  # the venue's own market code
+    note = ""
+    page_default = 0
+    max_pages_default = 100
+
+    def __init__(self, base_url: str | None = None, exchange: Any = None, retry: RetryPolicy | None = None,
+                 as_of: Any = None, page: int | None = None, max_pages: int | None = None) -> None:
+        self.ex = make_exchange(self.source, base_url, self.api_keys, exchange=exchange)
+        self.retry = retry
+        self.as_of = as_of
+        self.page = self.page_default if page is None else page
+        self.max_pages = self.max_pages_default if max_pages is None else max_pages
+
+    def instrument(self, base: str, quote: str):
+        from gaemi.data.store import Instrument
+
+        return Instrument(f"{self.source}:{base}/{quote}", "price", quote, "24/7", self.source,
+                          name=f"{base} on {self.display} ({quote} market)", venue=self.source,
+                          asset_class="crypto", base=base, quote=quote,
+                          native=self.native_format.format(base=base, quote=quote), note=self.note)
+
+
 def make_exchange(exchange_id: str, base_url: str | None, api_keys: tuple[str, ...],
                   timeout_ms: int = 20_000, exchange: Any = None) -> Any:
     """A ccxt exchange; ``base_url`` replaces the listed ``urls['api']`` entries (for a local

@@ -19,7 +19,7 @@ import pandas as pd
 
 from gaemi.data.connectors import _ccxt
 from gaemi.data.connectors._common import as_date, crypto_pair, now_utc
-from gaemi.data.connectors.http import FetchError, RetryPolicy
+from gaemi.data.connectors.http import FetchError
 from gaemi.data.store import Instrument
 
 PAGE = 1000
@@ -41,25 +41,15 @@ def parse_klines(body: list) -> pd.DataFrame:
     return df
 
 
-class BinanceConnector:
+class BinanceConnector(_ccxt.CcxtConnector):
     source = "binance"
+    display = "Binance"
     quote = "USDT"
-
-    def __init__(self, base_url: str | None = None, exchange: Any = None,
-                 retry: RetryPolicy | None = None, as_of: datetime | None = None,
-                 page: int = PAGE, max_pages: int = 100) -> None:
-        self.ex = _ccxt.make_exchange("binance", base_url, (("public", "/api/v3"),),
-                                      exchange=exchange)
-        self.retry = retry
-        self.as_of = as_of
-        self.page = page
-        self.max_pages = max_pages
-
-    def instrument(self, base: str, quote: str) -> Instrument:
-        return Instrument(f"binance:{base}/{quote}", "price", quote, "24/7", "binance",
-                          name=f"{base} on Binance ({quote} market)", venue="binance",
-                          asset_class="crypto", base=base, quote=quote, native=f"{base}{quote}",
-                          note="UTC-day klines; turnover = quote volume")
+    api_keys = (("public", "/api/v3"),)
+    native_format = "{base}{quote}"
+    note = "UTC-day klines; turnover = quote volume"
+    page_default = PAGE
+    max_pages_default = 100
 
     def tickers(self, symbols: Sequence[str] = ()) -> pd.DataFrame:
         """24h tickers (all markets when ``symbols`` is empty): last, quote and base volume."""

@@ -24,7 +24,7 @@ import pandas as pd
 
 from gaemi.data.connectors import _ccxt
 from gaemi.data.connectors._common import KST, as_date, crypto_pair, now_utc
-from gaemi.data.connectors.http import FetchError, RetryPolicy
+from gaemi.data.connectors.http import FetchError
 from gaemi.data.store import Instrument
 
 
@@ -55,22 +55,13 @@ def parse_candles(body: dict) -> pd.DataFrame:
     return df.sort_values("date").reset_index(drop=True)
 
 
-class BithumbConnector:
+class BithumbConnector(_ccxt.CcxtConnector):
     source = "bithumb"
+    display = "Bithumb"
     quote = "KRW"
-
-    def __init__(self, base_url: str | None = None, exchange: Any = None,
-                 retry: RetryPolicy | None = None, as_of: datetime | None = None) -> None:
-        self.ex = _ccxt.make_exchange("bithumb", base_url, (("public", ""), ("private", "")),
-                                      exchange=exchange)
-        self.retry = retry
-        self.as_of = as_of
-
-    def instrument(self, base: str, quote: str) -> Instrument:
-        return Instrument(f"bithumb:{base}/{quote}", "price", quote, "24/7", "bithumb",
-                          name=f"{base} on Bithumb ({quote} market)", venue="bithumb",
-                          asset_class="crypto", base=base, quote=quote, native=f"{base}_{quote}",
-                          note="KST-day candles; no turnover from this endpoint")
+    api_keys = (("public", ""), ("private", ""))
+    native_format = "{base}_{quote}"
+    note = "KST-day candles; no turnover from this endpoint"
 
     def markets(self, quote: str = "KRW") -> list[str]:
         return [s for s in self.tickers_all(quote)["symbol"].str.split(":").str[1]]

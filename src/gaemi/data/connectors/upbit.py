@@ -10,7 +10,7 @@ candle runs 00:00-24:00 UTC (09:00-09:00 KST) and is stored under its UTC date. 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 
 from gaemi.data.connectors import _ccxt
 from gaemi.data.connectors._common import as_date, crypto_pair, now_utc
-from gaemi.data.connectors.http import FetchError, RetryPolicy
+from gaemi.data.connectors.http import FetchError
 from gaemi.data.store import Instrument
 
 PAGE = 200
@@ -39,25 +39,15 @@ def parse_candles(body: list[dict], date_field: str = "candle_date_time_utc") ->
     return df.sort_values("date").reset_index(drop=True)
 
 
-class UpbitConnector:
+class UpbitConnector(_ccxt.CcxtConnector):
     source = "upbit"
+    display = "Upbit"
     quote = "KRW"
-
-    def __init__(self, base_url: str | None = None, exchange: Any = None,
-                 retry: RetryPolicy | None = None, as_of: datetime | None = None,
-                 page: int = PAGE, max_pages: int = 500) -> None:
-        self.ex = _ccxt.make_exchange("upbit", base_url, (("public", ""), ("private", "")),
-                                      exchange=exchange)
-        self.retry = retry
-        self.as_of = as_of
-        self.page = page
-        self.max_pages = max_pages
-
-    def instrument(self, base: str, quote: str) -> Instrument:
-        return Instrument(f"upbit:{base}/{quote}", "price", quote, "24/7", "upbit",
-                          name=f"{base} on Upbit ({quote} market)", venue="upbit",
-                          asset_class="crypto", base=base, quote=quote, native=f"{quote}-{base}",
-                          note="UTC-day candles; turnover = candle_acc_trade_price")
+    api_keys = (("public", ""), ("private", ""))
+    native_format = "{quote}-{base}"
+    note = "UTC-day candles; turnover = candle_acc_trade_price"
+    page_default = PAGE
+    max_pages_default = 500
 
     def markets(self, quote: str = "KRW") -> list[str]:
         """Listed markets with this quote, as ``BASE/QUOTE``."""
