@@ -139,3 +139,20 @@ def test_simulate_with_price_index_is_reproducible(tmp_path, monkeypatch):
     fixed = plan_from_dict({**plan.model_dump(), "goal": {**plan.goal.model_dump(), "price_index": None}})
     c = gaemi.simulate(fixed, paths=512, years=3, seed=4)
     assert not np.array_equal(a.raw.ints, c.raw.ints)  # the home price now varies by path
+
+
+def test_backtest_goal_follows_the_index(tmp_path, monkeypatch):
+    # the index halves at 2016-01: a saver with cash between the two cash-needed figures can buy
+    # on the first session of 2016, and not before
+    dates = pd.date_range("1999-01-01", "2026-01-01", freq="MS")
+    sym = _store_index(tmp_path, monkeypatch,
+                       pd.Series(np.where(dates >= "2016-01-01", 50.0, 100.0), index=dates), "my:home2")
+    rules = load_rules("kr-2025-10")
+    before = affordability(900_000_000, 80_000_000, rules, first_time=True).cash_needed
+    after = affordability(450_000_000, 80_000_000, rules, first_time=True).cash_needed
+    plan = plan_from_dict(dict(name="s", investor=dict(capital=(before + after) / 2),
+                               holdings=[dict(asset="deposit", weight=1.0)], deposit=dict(rate=0.0),
+                               goal=_goal(price_index=sym, income_growth=0.0), horizon_years=3))
+    res = gaemi.backtest(plan, start="2014-06-02")
+    day = int(res.events()["goal_day"].iloc[0])
+    assert day >= 0 and str(res.day_dates[day].date()) == "2016-01-04"

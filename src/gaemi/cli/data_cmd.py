@@ -57,6 +57,16 @@ def _existing(store: str | None):
     return Store(p, read_only=True) if p.exists() else None
 
 
+def _existing_store(store: str | None, symbol: str):
+    """The store file, read-only; ConfigError naming ``symbol`` when there is no store yet."""
+    from gaemi.data.store import Store, resolve_path
+
+    p = resolve_path(store)
+    if not p.exists():
+        raise ConfigError("symbol", symbol, f"a stored symbol (no store at {p} yet)")
+    return Store(p, read_only=True)
+
+
 @data_app.command("list")
 def list_cmd(
     store: str | None = typer.Option(None, "--store", help=STORE_HELP),
@@ -98,15 +108,11 @@ def show_cmd(
     """One symbol: what it is, its span, its latest rows and its recent fetches."""
     from dataclasses import asdict
 
-    from gaemi.data.store import Store, resolve_path
 
     cli = _cli()
 
     def load():
-        p = resolve_path(store)
-        if not p.exists():
-            raise ConfigError("symbol", symbol, f"a stored symbol (no store at {p} yet)")
-        with Store(p, read_only=True) as st:
+        with _existing_store(store, symbol) as st:
             inst = st.require(symbol)
             df = st.bars(symbol)
             log = st.fetch_log(500)
@@ -300,17 +306,12 @@ def export_cmd(
     store: str | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
     """Write a stored symbol as CSV (the import format, with a currency column)."""
-    from gaemi.data.store import Store, resolve_path
 
     cli = _cli()
 
     def load():
-        p = resolve_path(store)
-        if not p.exists():
-            raise ConfigError("symbol", symbol, f"a stored symbol (no store at {p} yet)")
-        with Store(p, read_only=True) as st:
-            inst = st.require(symbol)
-            return inst, st.bars(symbol)
+        with _existing_store(store, symbol) as st:
+            return st.require(symbol), st.bars(symbol)
 
     inst, df = cli.guarded(load)
     df = df.reset_index()

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gaemi.data.calendars import CALENDARS, calendar_bounds, session_array
+from gaemi.data.calendars import CALENDARS, calendar_bounds, parse_day, session_array
 from gaemi.data.catalog import SeriesInfo, _arrays, catalog, stored_info
 from gaemi.data.panel import MarketPanel
 from gaemi.errors import ConfigError, DataError
@@ -85,17 +85,7 @@ def _info(name: str, field: str, kind: str) -> SeriesInfo:
 
 
 def _as_day(value, field: str) -> np.datetime64 | None:
-    if value is None:
-        return None
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError) as err:
-        raise ConfigError(field, value, "a date like 2015-01-02") from err
-    if ts is pd.NaT:
-        raise ConfigError(field, value, "a date like 2015-01-02")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return np.datetime64(ts.date(), "D")
+    return None if value is None else np.datetime64(parse_day(value, field).date(), "D")
 
 
 def _span(d: np.ndarray) -> str:

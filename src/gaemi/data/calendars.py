@@ -37,7 +37,8 @@ def _check_calendar(calendar: str) -> str:
     return calendar
 
 
-def _day(value, field: str) -> pd.Timestamp:
+def parse_day(value, field: str) -> pd.Timestamp:
+    """A naive calendar day from a date-like value; ConfigError naming ``field`` otherwise."""
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as err:
@@ -80,8 +81,8 @@ def calendar_bounds(calendar: str) -> tuple[np.datetime64, np.datetime64]:
 def session_array(calendar: str, start, end) -> np.ndarray:
     """Sessions of ``calendar`` with ``start <= session <= end`` as read-only datetime64[D]."""
     _check_calendar(calendar)
-    lo = np.datetime64(_day(start, "start").date(), "D")
-    hi = np.datetime64(_day(end, "end").date(), "D")
+    lo = np.datetime64(parse_day(start, "start").date(), "D")
+    hi = np.datetime64(parse_day(end, "end").date(), "D")
     if hi < lo:
         return np.empty(0, dtype="datetime64[D]")
     if calendar == "24/7":

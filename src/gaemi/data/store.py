@@ -482,30 +482,24 @@ class Store:
         inst = self.require(symbol)
         if inst.kind != "price":
             return self.series(symbol, start, end)
-        q = "SELECT date, open, high, low, close, volume, turnover FROM bars WHERE symbol = ?"
-        args: list[Any] = [symbol]
-        if start is not None:
-            q += " AND date >= ?"
-            args.append(pd.Timestamp(start).date())
-        if end is not None:
-            q += " AND date <= ?"
-            args.append(pd.Timestamp(end).date())
-        df = self.con.execute(q + " ORDER BY date", args).df()
-        df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
-        return df.set_index("date").astype(np.float64)
+        return self._dated("SELECT date, open, high, low, close, volume, turnover FROM bars WHERE symbol = ?",
+                           symbol, start, end)
 
     def series(self, symbol: str, start: Any = None, end: Any = None) -> pd.DataFrame:
         """FX / rate values: DatetimeIndex ``date`` and column ``value``."""
         self.require(symbol)
-        q = "SELECT date, value FROM series WHERE symbol = ?"
+        return self._dated("SELECT date, value FROM series WHERE symbol = ?", symbol, start, end)
+
+    def _dated(self, query: str, symbol: str, start: Any, end: Any) -> pd.DataFrame:
+        """Rows of ``query`` for ``symbol`` within ``start..end``, indexed by date, as floats."""
         args: list[Any] = [symbol]
         if start is not None:
-            q += " AND date >= ?"
+            query += " AND date >= ?"
             args.append(pd.Timestamp(start).date())
         if end is not None:
-            q += " AND date <= ?"
+            query += " AND date <= ?"
             args.append(pd.Timestamp(end).date())
-        df = self.con.execute(q + " ORDER BY date", args).df()
+        df = self.con.execute(query + " ORDER BY date", args).df()
         df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
         return df.set_index("date").astype(np.float64)
 

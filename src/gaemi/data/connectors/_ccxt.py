@@ -37,6 +37,17 @@ class CcxtConnector:
         self.page = self.page_default if page is None else page
         self.max_pages = self.max_pages_default if max_pages is None else max_pages
 
+    def fetch(self, symbols, since: Any = None, until: Any = None) -> list:
+        """[(Instrument, daily candles)] for each ``BASE/QUOTE`` (or ``BASE``: the default quote)."""
+        from gaemi.data.connectors._common import as_date, crypto_pair
+
+        s, u = as_date(since, "since"), as_date(until, "until")
+        out = []
+        for sym in symbols:
+            base, quote = crypto_pair(sym, self.quote)
+            out.append((self.instrument(base, quote), self.candles(base, quote, s, u)))
+        return out
+
     def instrument(self, base: str, quote: str):
         from gaemi.data.store import Instrument
 

@@ -51,3 +51,13 @@ def crypto_pair(symbol: str, default_quote: str) -> tuple[str, str]:
     else:
         base, quote = s, default_quote
     return base, quote
+
+
+def clip_days(df: pd.DataFrame, since: date | None, last: date | None) -> pd.DataFrame:
+    """Rows of ``df`` whose ``date`` day lies in ``since..last`` (either may be None)."""
+    keep = pd.Series(True, index=df.index)
+    if since:
+        keep &= df["date"].dt.date >= since
+    if last:
+        keep &= df["date"].dt.date <= last
+    return df[keep].reset_index(drop=True)

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from gaemi.data.connectors import _ccxt
-from gaemi.data.connectors._common import as_date, crypto_pair, now_utc
+from gaemi.data.connectors._common import crypto_pair, now_utc
 from gaemi.data.connectors.http import FetchError
-from gaemi.data.store import Instrument
 
 PAGE = 1000
 _DAY_MS = 86_400_000
@@ -102,12 +100,3 @@ class BinanceConnector(_ccxt.CcxtConnector):
         if until:
             df = df[df["date"].dt.date <= until]
         return df.drop(columns="close_ms").reset_index(drop=True)
-
-    def fetch(self, symbols: Sequence[str], since: Any = None, until: Any = None
-              ) -> list[tuple[Instrument, pd.DataFrame]]:
-        s, u = as_date(since, "since"), as_date(until, "until")
-        out = []
-        for sym in symbols:
-            base, quote = crypto_pair(sym, self.quote)
-            out.append((self.instrument(base, quote), self.candles(base, quote, s, u)))
-        return out

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 
 from gaemi.data.connectors import _ccxt
-from gaemi.data.connectors._common import KST, as_date, crypto_pair, now_utc
+from gaemi.data.connectors._common import KST, clip_days, crypto_pair, now_utc
 from gaemi.data.connectors.http import FetchError
-from gaemi.data.store import Instrument
 
 
 def _ok(body: Any) -> bool:
@@ -96,16 +95,4 @@ class BithumbConnector(_ccxt.CcxtConnector):
         df = parse_candles(body)
         today_kst = now_utc(self.as_of).astimezone(KST).date()
         last = min(until, today_kst - timedelta(days=1)) if until else today_kst - timedelta(days=1)
-        keep = df["date"].dt.date <= last
-        if since:
-            keep &= df["date"].dt.date >= since
-        return df[keep].reset_index(drop=True)
-
-    def fetch(self, symbols: Sequence[str], since: Any = None, until: Any = None
-              ) -> list[tuple[Instrument, pd.DataFrame]]:
-        s, u = as_date(since, "since"), as_date(until, "until")
-        out = []
-        for sym in symbols:
-            base, quote = crypto_pair(sym, self.quote)
-            out.append((self.instrument(base, quote), self.candles(base, quote, s, u)))
-        return out
+        return clip_days(df, since, last)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from gaemi.data.connectors import _ccxt
-from gaemi.data.connectors._common import as_date, crypto_pair, now_utc
+from gaemi.data.connectors._common import clip_days, crypto_pair, now_utc
 from gaemi.data.connectors.http import FetchError
-from gaemi.data.store import Instrument
 
 PAGE = 200
 
@@ -107,16 +105,4 @@ class UpbitConnector(_ccxt.CcxtConnector):
         if not pages:
             return parse_candles([])
         df = pd.concat(pages, ignore_index=True).drop_duplicates("date").sort_values("date")
-        keep = df["date"].dt.date <= last
-        if since:
-            keep &= df["date"].dt.date >= since
-        return df[keep].reset_index(drop=True)
-
-    def fetch(self, symbols: Sequence[str], since: Any = None, until: Any = None
-              ) -> list[tuple[Instrument, pd.DataFrame]]:
-        s, u = as_date(since, "since"), as_date(until, "until")
-        out = []
-        for sym in symbols:
-            base, quote = crypto_pair(sym, self.quote)
-            out.append((self.instrument(base, quote), self.candles(base, quote, s, u)))
-        return out
+        return clip_days(df, since, last)
