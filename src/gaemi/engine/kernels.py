@@ -1,311 +1,579 @@
 """The fused, compiled day loop: every path of a block, all holdings, all policies.
 
-Paths run in parallel (``prange``); each path walks its days once. The plain,
-readable twin is :mod:`gaemi.engine.kernels_reference` (numpy, vectorised over
-paths with masks); ``tests/engine/test_kernel_parity.py`` requires both to agree
-to 1e-9 on random plans and returns. See that module's docstring for the order of
+Paths run in lock-step groups of ``LANES`` (64) on each thread (``prange`` over groups). A
+group walks its days once; each day is a handful of loops over the group's lanes that LLVM
+turns into SIMD code (the group's state lives in one small array per quantity, and
+:func:`~gaemi._numba.njit_noalias` lets LLVM gather from the market tables while writing the
+state):
+
+1. the day's row of history for every lane (from an index, drawn inline from each path's own
+   SFC64 stream, or the lane's own generated future);
+2. the market step (holdings, deposit, margin interest) on every lane;
+3. a check of every rule that could act today (a new month, a goal reached, a stop-loss, a
+   margin shortfall or open call, a new maximum drawdown, a floor crossed). Lanes where none
+   can act update their peak and minimum wealth in the same vector loop; the few where one can
+   run the whole rest of the day, steps 2-7 of the reference, in plain scalar code
+   (:func:`_lane_rest_of_day`).
+
+The plain, readable twin is :mod:`gaemi.engine.kernels_reference` (numpy, vectorised over
+paths with masks); ``tests/engine/test_kernel_parity.py`` requires both to agree to 1e-9 on
+random plans and returns (event days exactly). See that module's docstring for the order of
 events within a day, which both follow exactly.
 """
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 
-from gaemi._numba import njit, prange
+from gaemi._numba import njit, njit_noalias, prange
 from gaemi.engine import layout as L
+from gaemi.scenarios.parametric_kernel import parametric_path
+from gaemi.scenarios.sfc64 import TWO53, seed_path
 
 INV365 = 1.0 / 365.0
-from gaemi.scenarios.parametric_kernel import parametric_path
-from gaemi.scenarios.sfc64 import bootstrap_rows, seed_path
+LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with unrolling
+ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day comes from
+
+# Per-row market tables (a row's numbers do not depend on the path).
+Market = namedtuple("Market", "gross term track_gross under_gross dep_inc gap")
+# The plan's policy, as the kernel reads it.
+Policy = namedtuple(
+    "Policy",
+    "inst_weight risky_weight fee_daily inst_term deposit_weight capital saving_sched has_goal loan_to_equity "
+    "maintenance deadline sale_all haircut tier_days tier_rates margin_on_contrib rebal_rule rebal_threshold "
+    "graduate stop_drawdown wipeout_floor ruin_floor track_inst",
+)
+# One group's state: one array per quantity, one element per lane (value, alive, term_hit:
+# one row per holding).
+Lanes = namedtuple(
+    "Lanes",
+    "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
+    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth "
+    "call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
+    "graduated stopped special nm tier_out any_term value alive term_hit sa sb sc sw",
+)
 
 
+# --------------------------------------------------------------------------- market tables
 @njit(cache=True, inline="always")
-def _market_row(row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
-                fee_daily, dep_rate_col, dep_rate_fixed, dep_spread, inst_ret, dep_inc):
-    gap = gap_days[row]
+def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
+                fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                gross, term, track_gross, under_gross, dep_inc, gaps):
+    gap = gap_days[rate_row]
     for i in range(inst_under.shape[0]):
         lev = inst_lev[i]
-        rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
+        rf = rates[rate_row, inst_rate_col[i]] * gap * inv_basis[i]
         borrowed = lev - 1.0 if lev > 1.0 else 0.0
         r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
              - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
-        inst_ret[row, i] = -1.0 if r < -1.0 else r
-    dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[row, dep_rate_col] + dep_spread
+        r = -1.0 if r < -1.0 else r
+        gross[i, row] = 1.0 + r
+        term[i, row] = inst_term[i] > 0.0 and r <= -inst_term[i]
+    if track_inst >= 0:
+        track_gross[row] = gross[track_inst, row]
+        under_gross[row] = 1.0 + returns[row, inst_under[track_inst]]
+    dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
     dep_inc[row] = dep_rate * gap * INV365
+    gaps[row] = gap
 
 
 @njit(cache=True, parallel=True, nogil=True)
 def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
-                 inst_basis, dep_rate_col, dep_rate_fixed, dep_spread):
-    """Per-row daily returns of every holding and the deposit's daily interest rate.
-
-    A row's fund return depends on the row alone (not on the path), so it is computed once per
-    table row instead of once per path-day; the arithmetic is exactly the reference's.
-    """
+                 inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst, rate_period):
+    """Per-row gross returns ``1 + r`` of every holding (and whether the row terminates it), of
+    the tracked fund and its underlying, the deposit's daily interest rate and the gap in
+    calendar days, as a plain tuple in :data:`Market` order. A row's numbers depend on the row
+    alone, not on the path, so they are computed once per table row; the arithmetic is exactly
+    the reference's. Row ``k`` reads rates and gaps from row ``k % rate_period``."""
     n_rows = returns.shape[0]
-    inst_ret = np.empty((n_rows, inst_under.shape[0]))
+    n_inst = inst_under.shape[0]
+    gross = np.empty((n_inst, n_rows))
+    term = np.empty((n_inst, n_rows), dtype=np.bool_)
+    track_gross = np.ones(n_rows)
+    under_gross = np.ones(n_rows)
     dep_inc = np.empty(n_rows)
+    gaps = np.empty(n_rows)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
     for row in prange(n_rows):
-        _market_row(row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
-                    fee_daily, dep_rate_col, dep_rate_fixed, dep_spread, inst_ret, dep_inc)
-    return inst_ret, dep_inc
+        _market_row(row, row % rate_period, returns, rates, gap_days, inst_under, inst_lev, inst_spread,
+                    inst_rate_col, inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
+                    track_inst, gross, term, track_gross, under_gross, dep_inc, gaps)
+    return gross, term, track_gross, under_gross, dep_inc, gaps
+
+
+# --------------------------------------------------------------------------- group state
+@njit(cache=True)
+def _new_lanes(n, pol, key0, key1, path0, seeded):
+    n_inst = pol.inst_weight.shape[0]
+    capital = pol.capital
+    lanes = Lanes(
+        np.zeros(n, dtype=np.int64),
+        np.full(n, pol.deposit_weight * capital), np.full(n, pol.loan_to_equity * pol.risky_weight * capital),
+        np.zeros(n), np.full(n, capital), np.zeros(n), np.zeros(n), np.full(n, capital), np.zeros(n),
+        np.full(n, capital), np.zeros(n), np.zeros(n), np.ones(n), np.ones(n), np.zeros(n), np.full(n, -np.inf),
+        np.full(n, np.inf), np.zeros(n), np.zeros(n),
+        np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64),
+        np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64),
+        np.full(n, -1, dtype=np.int64),
+        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+        np.empty((n_inst, n)), np.ones((n_inst, n), dtype=np.bool_), np.zeros((n_inst, n), dtype=np.bool_),
+        np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64),
+        np.zeros(n, dtype=np.uint64),
+    )
+    for i in range(n_inst):
+        for l in range(n):
+            lanes.value[i, l] = pol.inst_weight[i] * capital * (1.0 + pol.loan_to_equity)
+    if seeded:
+        state = np.empty(4, dtype=np.uint64)
+        for l in range(n):
+            seed_path(state, key0, key1, path0 + l)
+            lanes.sa[l] = state[0]
+            lanes.sb[l] = state[1]
+            lanes.sc[l] = state[2]
+            lanes.sw[l] = state[3]
+    return lanes
+
+
+@njit(cache=True)
+def _write_outputs(lanes, f_out, i_out):
+    for l in range(lanes.row.shape[0]):
+        f_out[l, L.END_WEALTH] = lanes.risky[l] + lanes.deposit[l] - lanes.loan[l]
+        f_out[l, L.END_LOAN] = lanes.loan[l]
+        f_out[l, L.END_DEPOSIT] = lanes.deposit[l]
+        f_out[l, L.END_RISKY] = lanes.risky[l]
+        f_out[l, L.INTEREST_PAID] = lanes.interest_paid[l]
+        f_out[l, L.INVESTED] = lanes.invested[l]
+        f_out[l, L.MAX_DRAWDOWN] = lanes.max_dd[l]
+        f_out[l, L.MIN_WEALTH] = lanes.min_w[l]
+        f_out[l, L.FORCED_SOLD] = lanes.forced_sold[l]
+        f_out[l, L.FORCED_LOSS] = lanes.forced_loss[l]
+        f_out[l, L.FEES_PAID] = lanes.fees_paid[l]
+        f_out[l, L.FUND_GROWTH] = lanes.fund_growth[l]
+        f_out[l, L.UNDER_GROWTH] = lanes.under_growth[l]
+        i_out[l, L.RUIN_DAY] = lanes.ruin_day[l]
+        i_out[l, L.GOAL_DAY] = lanes.goal_day[l]
+        i_out[l, L.GRADUATED] = 1 if lanes.graduated[l] else 0
+        i_out[l, L.FIRST_FORCED_DAY] = lanes.first_forced[l]
+        i_out[l, L.N_FORCED] = lanes.n_forced[l]
+        i_out[l, L.WIPEOUT_DAY] = lanes.wipe_day[l]
+        i_out[l, L.STOP_DAY] = lanes.stop_day[l]
+        i_out[l, L.N_CALLS] = lanes.n_calls[l]
+
+
+# --------------------------------------------------------------------------- the group's days
+@njit_noalias(cache=True, nogil=True, error_model="numpy")
+def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, n_days, month_wealth, f_out,
+               i_out):
+    """Simulate one group of paths (``lanes``) over ``n_days``; writes its rows of the outputs.
+
+    ``index`` (lanes, days) gives the rows in ``ROWS_INDEX`` mode; ``new_month`` and
+    ``goal_target`` have one row per lane, or one shared row.
+
+    Written as one function on purpose: every array is bound to a local name once, before the
+    day loop. Taking an array out of a tuple, or passing it to a function, costs numba a pair
+    of atomic reference-count updates; done per lane-day they cost more than the simulation.
+    The rare steps (lanes flagged ``special``) are the reference's steps 2-7 in scalar code.
+    """
+    n = lanes.row.shape[0]
+    n_rows = mkt.gap.shape[0]
+    # the group's state
+    row = lanes.row
+    deposit, loan, age, invested = lanes.deposit, lanes.loan, lanes.age, lanes.invested
+    interest_paid, fees_paid, peak, max_dd, min_w = (lanes.interest_paid, lanes.fees_paid, lanes.peak, lanes.max_dd,
+                                                     lanes.min_w)
+    forced_sold, forced_loss, fund_growth, under_growth = (lanes.forced_sold, lanes.forced_loss, lanes.fund_growth,
+                                                           lanes.under_growth)
+    tier_rate, tier_hi, tier_lo, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.tier_lo, lanes.risky, lanes.wealth
+    call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
+    first_forced, n_forced, n_calls, wipe_day, ruin_day = (lanes.first_forced, lanes.n_forced, lanes.n_calls,
+                                                           lanes.wipe_day, lanes.ruin_day)
+    graduated, stopped, special, new_today, tier_out = (lanes.graduated, lanes.stopped, lanes.special, lanes.nm,
+                                                        lanes.tier_out)
+    value, alive, term_hit = lanes.value, lanes.alive, lanes.term_hit
+    sa, sb, sc, sw = lanes.sa, lanes.sb, lanes.sc, lanes.sw
+    n_inst = value.shape[0]
+    # the market tables
+    gross, term, track_gross, under_gross, dep_inc, gaps = (mkt.gross, mkt.term, mkt.track_gross, mkt.under_gross,
+                                                            mkt.dep_inc, mkt.gap)
+    # the policy
+    inst_weight, fee_daily, inst_term, saving_sched = pol.inst_weight, pol.fee_daily, pol.inst_term, pol.saving_sched
+    tier_days, tier_rates = pol.tier_days, pol.tier_rates
+    n_tiers = tier_days.shape[0]
+    risky_weight = pol.risky_weight
+    deposit_weight = pol.deposit_weight
+    loan_to_equity = pol.loan_to_equity
+    margin_on_contrib = pol.margin_on_contrib
+    rebal_rule = pol.rebal_rule
+    rebal_threshold = pol.rebal_threshold
+    has_goal = pol.has_goal
+    graduate = pol.graduate
+    stop_drawdown = pol.stop_drawdown
+    stop_on = stop_drawdown > 0.0
+    stop_mult = 1.0 - stop_drawdown
+    maintenance = pol.maintenance
+    deadline = pol.deadline
+    sale_all = pol.sale_all
+    haircut = pol.haircut
+    wipe_f = pol.wipeout_floor
+    ruin_f = pol.ruin_floor
+    track = pol.track_inst >= 0
+    threshold_rule = rebal_rule == L.REBAL_THRESHOLD
+    any_term_rule = False
+    for i in range(n_inst):
+        any_term_rule |= inst_term[i] > 0.0
+    scale0 = np.float64(n_rows)
+    scale = n_rows / p_restart
+    nm_step = 1 if new_month.shape[0] > 1 else 0
+    g_step = 1 if goal_target.shape[0] > 1 else 0
+    n_months = month_wealth.shape[1]
+
+    for d in range(n_days):
+        # 1. the day's rows
+        if mode == ROWS_INDEX:
+            for l in range(n):
+                row[l] = index[l, d]
+        elif mode == ROWS_BOOTSTRAP:  # see sfc64.bootstrap_rows: one draw a day decides and places a restart
+            for l in range(n):
+                a = sa[l]
+                b = sb[l]
+                c = sc[l]
+                ctr = sw[l]
+                x = a + b + ctr
+                sw[l] = ctr + np.uint64(1)
+                sa[l] = b ^ (b >> np.uint64(11))
+                sb[l] = c + (c << np.uint64(3))
+                sc[l] = ((c << np.uint64(24)) | (c >> np.uint64(40))) + x
+                u = np.float64(x >> np.uint64(11)) * TWO53
+                nxt = row[l] + 1
+                nxt = 0 if nxt == n_rows else nxt
+                jump = np.int64(u * (scale0 if d == 0 else scale))
+                jump = n_rows - 1 if jump >= n_rows else jump
+                row[l] = jump if (d == 0 or u < p_restart) else nxt
+        else:
+            for l in range(n):
+                row[l] = l * n_days + d
+
+        # 1. market: the tracked fund's own growth, holdings (fees on the day's opening value),
+        #    termination, deposit interest, margin interest by the loan's age tier
+        if track:
+            for l in range(n):
+                r = row[l]
+                fund_growth[l] *= track_gross[r]
+                under_growth[l] *= under_gross[r]
+        for l in range(n):
+            risky[l] = 0.0
+        any_term = False
+        for i in range(n_inst):
+            fee = fee_daily[i]
+            if inst_term[i] > 0.0:  # a fund that can be terminated: held, and the row's drop deep enough
+                for l in range(n):
+                    r = row[l]
+                    v = value[i, l]
+                    hit = term[i, r] and v != 0.0
+                    term_hit[i, l] = hit
+                    any_term |= hit
+                    fees_paid[l] += v * fee
+                    y = v * gross[i, r]
+                    value[i, l] = y
+                    risky[l] += y
+            else:
+                for l in range(n):
+                    v = value[i, l]
+                    fees_paid[l] += v * fee
+                    y = v * gross[i, row[l]]
+                    value[i, l] = y
+                    risky[l] += y
+        if any_term:  # the fund's remaining value goes to the deposit
+            for l in range(n):
+                hit_any = False
+                for i in range(n_inst):
+                    if term_hit[i, l]:
+                        hit_any = True
+                        deposit[l] += value[i, l]
+                        value[i, l] = 0.0
+                        alive[i, l] = False
+                        term_hit[i, l] = False
+                if hit_any:
+                    total = 0.0
+                    for i in range(n_inst):
+                        total += value[i, l]
+                    risky[l] = total
+        any_tier = False
+        for l in range(n):
+            r = row[l]
+            dp = deposit[l]
+            deposit[l] = dp + dp * dep_inc[r] if dp > 0.0 else dp
+            owes = loan[l] > 0.0
+            ag = age[l] + gaps[r] if owes else age[l]
+            age[l] = ag
+            out = owes & ((ag > tier_hi[l]) | (ag <= tier_lo[l]))
+            tier_out[l] = out
+            any_tier |= out
+        if any_tier:  # the loan's age left its cached tier (체차 tiers)
+            for l in range(n):
+                if tier_out[l]:
+                    k = 0
+                    while k < n_tiers - 1 and age[l] > tier_days[k]:
+                        k += 1
+                    tier_rate[l] = tier_rates[k]
+                    tier_hi[l] = tier_days[k] if k < n_tiers - 1 else np.inf
+                    tier_lo[l] = tier_days[k - 1] if k > 0 else -np.inf
+        for l in range(n):
+            ln = loan[l]
+            interest = ln * tier_rate[l] * gaps[row[l]] * INV365
+            owes = ln > 0.0
+            loan[l] = ln + interest if owes else ln
+            interest_paid[l] += interest if owes else 0.0
+
+        # 2-7: which lanes may see a rule act today; the others only update peak and minimum
+        any_special = False
+        for l in range(n):
+            nm = new_month[l * nm_step, d]
+            new_today[l] = nm
+            rk = risky[l]
+            ln = loan[l]
+            wl = rk + deposit[l] - ln
+            pk = peak[l]
+            pk2 = wl if wl > pk else pk
+            tgt = goal_target[l * g_step, d]
+            sp = (nm | threshold_rule
+                  | ((goal_day[l] < 0) & (wl >= tgt))
+                  | (stop_on & ~(stopped[l] | graduated[l]) & (wl < stop_mult * pk))
+                  | ((ln > 0.0) & (rk > 0.0) & ((rk < maintenance * ln) | (call_day[l] >= 0)))
+                  | ((pk2 > 0.0) & (wl < pk2 * (1.0 - max_dd[l])))
+                  | ((wipe_day[l] < 0) & (wl <= wipe_f * invested[l]))
+                  | ((ruin_day[l] < 0) & (wl <= ruin_f * invested[l])))
+            special[l] = sp
+            any_special |= sp
+            peak[l] = pk if sp else pk2
+            mw = min_w[l]
+            min_w[l] = mw if (sp | (wl >= mw)) else wl
+            wealth[l] = wl
+        if any_special:
+            for l in range(n):
+                if not special[l]:
+                    continue
+                dep_l = deposit[l]
+                loan_l = loan[l]
+                grad_l = graduated[l]
+                stop_l = stopped[l]
+                call_l = call_day[l]
+                # 2. monthly contribution (first session of a month)
+                if new_today[l]:
+                    mo = month[l] + 1
+                    month[l] = mo
+                    cash = saving_sched[mo - 1]
+                    invested[l] += cash
+                    if cash > 0.0:
+                        risky_now = 0.0
+                        for i in range(n_inst):
+                            risky_now += value[i, l]
+                        if loan_l > 0.0 and risky_now <= 0.0:
+                            pay = cash if cash < loan_l else loan_l
+                            loan_l -= pay
+                            cash -= pay
+                            if loan_l <= 0.0:
+                                loan_l = 0.0
+                                age[l] = 0.0
+                        if grad_l or stop_l:
+                            dep_l += cash
+                        elif cash > 0.0:
+                            dep_l += deposit_weight * cash
+                            risky_cash = cash * risky_weight
+                            borrow = 0.0
+                            if margin_on_contrib:
+                                borrow = loan_to_equity * risky_cash
+                                if loan_l <= 0.0:
+                                    age[l] = 0.0
+                                loan_l += borrow
+                            for i in range(n_inst):
+                                buy = (risky_cash + borrow) * inst_weight[i] / risky_weight
+                                if alive[i, l]:
+                                    value[i, l] += buy
+                                else:
+                                    dep_l += buy
+                # 3. rebalance
+                if not grad_l and not stop_l and rebal_rule != L.REBAL_NONE:
+                    total = 0.0
+                    for i in range(n_inst):
+                        total += value[i, l]
+                    do_it = False
+                    if rebal_rule == L.REBAL_MONTHLY:
+                        do_it = new_today[l]
+                    elif total > 0.0:
+                        for i in range(n_inst):
+                            if abs(value[i, l] / total - inst_weight[i] / risky_weight) > rebal_threshold:
+                                do_it = True
+                    if do_it and total > 0.0:
+                        if loan_l <= 0.0 and deposit_weight > 0.0:
+                            gross_w = total + dep_l
+                            for i in range(n_inst):
+                                value[i, l] = gross_w * inst_weight[i] if alive[i, l] else 0.0
+                            held = 0.0
+                            for i in range(n_inst):
+                                held += value[i, l]
+                            dep_l = gross_w - held
+                        else:
+                            live_w = 0.0
+                            for i in range(n_inst):
+                                if alive[i, l]:
+                                    live_w += inst_weight[i]
+                            for i in range(n_inst):
+                                value[i, l] = total * inst_weight[i] / live_w if alive[i, l] else 0.0
+                # 4. goal and graduation
+                risky_now = 0.0
+                for i in range(n_inst):
+                    risky_now += value[i, l]
+                wl = risky_now + dep_l - loan_l
+                if has_goal and goal_day[l] < 0 and wl >= goal_target[l * g_step, d]:
+                    goal_day[l] = d
+                    if graduate:
+                        grad_l = True
+                        dep_l += risky_now
+                        for i in range(n_inst):
+                            value[i, l] = 0.0
+                        risky_now = 0.0
+                        dep_l -= loan_l
+                        loan_l = 0.0
+                        call_l = -1
+                # 5. stop-loss on net wealth's drawdown
+                if stop_on and not stop_l and not grad_l and wl < stop_mult * peak[l]:
+                    stop_l = True
+                    stop_day[l] = d
+                    dep_l += risky_now
+                    for i in range(n_inst):
+                        value[i, l] = 0.0
+                    risky_now = 0.0
+                    repay = loan_l if loan_l < dep_l else dep_l
+                    if repay > 0.0:
+                        dep_l -= repay
+                        loan_l -= repay
+                    call_l = -1
+                # 6. margin: call at the close, forced sale `deadline` sessions later if not cured
+                if loan_l > 0.0 and risky_now > 0.0:
+                    if risky_now < maintenance * loan_l:
+                        if call_l < 0:
+                            call_l = d
+                            n_calls[l] += 1
+                        if d - call_l >= deadline:
+                            if sale_all:
+                                sold = risky_now
+                            else:
+                                sold = (maintenance * loan_l - risky_now) / (maintenance * (1.0 - haircut) - 1.0)
+                                if sold > risky_now:
+                                    sold = risky_now
+                            frac = sold / risky_now
+                            for i in range(n_inst):
+                                value[i, l] -= value[i, l] * frac
+                            proceeds = sold * (1.0 - haircut)
+                            forced_sold[l] += sold
+                            forced_loss[l] += sold - proceeds
+                            if proceeds >= loan_l:
+                                dep_l += proceeds - loan_l
+                                loan_l = 0.0
+                                age[l] = 0.0
+                            else:
+                                loan_l -= proceeds
+                            risky_now -= sold
+                            if frac >= 1.0:
+                                for i in range(n_inst):
+                                    value[i, l] = 0.0
+                                risky_now = 0.0
+                            n_forced[l] += 1
+                            if first_forced[l] < 0:
+                                first_forced[l] = d
+                            call_l = -1
+                    else:
+                        call_l = -1
+                # 7. bookkeeping
+                wl = risky_now + dep_l - loan_l
+                pk = peak[l]
+                if wl > pk:
+                    pk = wl
+                peak[l] = pk
+                if pk > 0.0 and wl < pk * (1.0 - max_dd[l]):
+                    dd = 1.0 - wl / pk
+                    if dd > max_dd[l]:
+                        max_dd[l] = dd
+                if wl < min_w[l]:
+                    min_w[l] = wl
+                if wipe_day[l] < 0 and wl <= wipe_f * invested[l]:
+                    wipe_day[l] = d
+                if ruin_day[l] < 0 and wl <= ruin_f * invested[l]:
+                    ruin_day[l] = d
+                deposit[l] = dep_l
+                loan[l] = loan_l
+                graduated[l] = grad_l
+                stopped[l] = stop_l
+                call_day[l] = call_l
+                risky[l] = risky_now
+                wealth[l] = wl
+
+        # 7. month-end wealth
+        last_day = d == n_days - 1
+        if nm_step == 0:
+            if last_day or new_month[0, d + 1]:
+                m = m_idx[0]
+                if m < n_months:
+                    for l in range(n):
+                        month_wealth[l, m] = wealth[l]
+                for l in range(n):
+                    m_idx[l] = m + 1
+        else:
+            for l in range(n):
+                if last_day or new_month[l, d + 1]:
+                    m = m_idx[l]
+                    if m < n_months:
+                        month_wealth[l, m] = wealth[l]
+                    m_idx[l] = m + 1
+    _write_outputs(lanes, f_out, i_out)
+
+
+# --------------------------------------------------------------------------- drivers
+# (prange bodies see only arrays and plain tuples: numba's parallel lowering cannot name
+# namedtuple classes, so each group's job rebuilds the named views itself.)
+@njit(cache=True)
+def _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched, goal_target,
+            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst):
+    """The plan's policy as a plain tuple in :data:`Policy` order."""
+    risky_weight = 0.0
+    for i in range(inst_under.shape[0]):
+        risky_weight += inst_weight[i]
+    return (inst_weight, risky_weight, inst_expense / 252.0, inst_term, deposit_weight, capital, saving_sched,
+            goal_target.shape[1] > 0, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days,
+            tier_rates, margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+            ruin_floor, track_inst)
+
+
+@njit(cache=True)
+def _goal_rows(goal_target, n_days):
+    """The goal table the group loop reads: +inf on every day when the plan has no goal."""
+    if goal_target.shape[1] == 0:
+        return np.full((1, n_days), np.inf)
+    return goal_target
+
+
+@njit(cache=True)
+def _rows_of(table, a, b):
+    """Rows ``a:b`` of a per-path table, or its single shared row."""
+    if table.shape[0] > 1:
+        return table[a:b]
+    return table
 
 
 @njit(cache=True, nogil=True)
-def _run_path(
-    p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
-    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
-    deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
-    capital, saving_sched, goal_target,
-    loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-    rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
-    month_wealth, f_out, i_out,
-):
-    n_inst = inst_under.shape[0]
-    n_days = rows.shape[0]
-    nm_row = np.int64(0)
-    if new_month.shape[0] > 1:
-        nm_row = np.int64(p)
-    risky_weight = 0.0
-    for i in range(n_inst):
-        risky_weight += inst_weight[i]
-    value = np.empty(n_inst)
-    fee_daily = inst_expense / 252.0
-    alive = np.ones(n_inst, dtype=np.bool_)
-    for i in range(n_inst):
-        value[i] = inst_weight[i] * capital * (1.0 + loan_to_equity)
-    deposit = deposit_weight * capital
-    loan = loan_to_equity * risky_weight * capital
-    age = 0.0
-    invested = capital
-    interest_paid = 0.0
-    fees_paid = 0.0
-    peak = capital
-    max_dd = 0.0
-    min_w = capital
-    call_day = -1
-    month = 0
-    m_idx = 0
-    goal_day = -1
-    graduated = False
-    stopped = False
-    stop_day = -1
-    first_forced = -1
-    n_forced = 0
-    n_calls = 0
-    forced_sold = 0.0
-    forced_loss = 0.0
-    wipe_day = -1
-    ruin_day = -1
-    fund_growth = 1.0
-    under_growth = 1.0
-    has_goal = goal_target.shape[1] > 0
-    g_row = np.int64(0)
-    if goal_target.shape[0] > 1:
-        g_row = np.int64(p)
-    n_tiers = tier_days.shape[0]
-    tier_rate = 0.0
-    tier_hi = -np.inf  # forces a lookup on the first day with a loan
-    tier_lo = np.inf
-
-    for d in range(n_days):
-        row = rows[d]
-        gap = gap_days[row]
-        # 1. market: holdings (per-row returns from the market table), deposit interest, loan interest
-        if track_inst >= 0:
-            fund_growth *= 1.0 + inst_ret[row, track_inst]
-            under_growth *= 1.0 + returns[row, inst_under[track_inst]]
-        for i in range(n_inst):
-            if value[i] != 0.0:
-                r = inst_ret[row, i]
-                fees_paid += value[i] * fee_daily[i]
-                value[i] = value[i] * (1.0 + r)
-                if inst_term[i] > 0.0 and r <= -inst_term[i]:
-                    deposit += value[i]
-                    value[i] = 0.0
-                    alive[i] = False
-        if deposit > 0.0:
-            deposit += deposit * dep_inc[row]
-        if loan > 0.0:
-            age += gap
-            if age > tier_hi or age <= tier_lo:  # the loan's age left the cached tier
-                tier_k = 0
-                while tier_k < n_tiers - 1 and age > tier_days[tier_k]:
-                    tier_k += 1
-                tier_rate = tier_rates[tier_k]
-                tier_hi = tier_days[tier_k] if tier_k < n_tiers - 1 else np.inf
-                tier_lo = tier_days[tier_k - 1] if tier_k > 0 else -np.inf
-            interest = loan * tier_rate * gap * INV365
-            loan += interest
-            interest_paid += interest
-        # 2. monthly contribution
-        if new_month[nm_row, d]:
-            month += 1
-            cash = saving_sched[month - 1]
-            invested += cash
-            if cash > 0.0:
-                risky_now = 0.0
-                for i in range(n_inst):
-                    risky_now += value[i]
-                if loan > 0.0 and risky_now <= 0.0:
-                    pay = cash if cash < loan else loan
-                    loan -= pay
-                    cash -= pay
-                    if loan <= 0.0:
-                        loan = 0.0
-                        age = 0.0
-                if graduated or stopped:
-                    deposit += cash
-                elif cash > 0.0:
-                    deposit += deposit_weight * cash
-                    risky_cash = cash * risky_weight
-                    borrow = 0.0
-                    if margin_on_contrib:
-                        borrow = loan_to_equity * risky_cash
-                        if loan <= 0.0:
-                            age = 0.0
-                        loan += borrow
-                    for i in range(n_inst):
-                        buy = (risky_cash + borrow) * inst_weight[i] / risky_weight
-                        if alive[i]:
-                            value[i] += buy
-                        else:
-                            deposit += buy
-        # 3. rebalance
-        if not graduated and not stopped and rebal_rule != 0:
-            total = 0.0
-            for i in range(n_inst):
-                total += value[i]
-            do_it = False
-            if rebal_rule == 1:
-                do_it = new_month[nm_row, d]
-            elif total > 0.0:
-                for i in range(n_inst):
-                    if abs(value[i] / total - inst_weight[i] / risky_weight) > rebal_threshold:
-                        do_it = True
-            if do_it and total > 0.0:
-                if loan <= 0.0 and deposit_weight > 0.0:
-                    gross = total + deposit
-                    for i in range(n_inst):
-                        value[i] = gross * inst_weight[i] if alive[i] else 0.0
-                    held = 0.0
-                    for i in range(n_inst):
-                        held += value[i]
-                    deposit = gross - held
-                else:
-                    live_w = 0.0
-                    for i in range(n_inst):
-                        if alive[i]:
-                            live_w += inst_weight[i]
-                    for i in range(n_inst):
-                        value[i] = total * inst_weight[i] / live_w if alive[i] else 0.0
-        # 4. goal and graduation
-        risky_now = 0.0
-        for i in range(n_inst):
-            risky_now += value[i]
-        wealth = risky_now + deposit - loan
-        if has_goal and goal_day < 0 and wealth >= goal_target[g_row, d]:
-            goal_day = d
-            if graduate:
-                graduated = True
-                deposit += risky_now
-                for i in range(n_inst):
-                    value[i] = 0.0
-                risky_now = 0.0
-                deposit -= loan
-                loan = 0.0
-                call_day = -1
-        # 5. stop-loss on net wealth's drawdown
-        if stop_drawdown > 0.0 and not stopped and not graduated and wealth < (1.0 - stop_drawdown) * peak:
-            stopped = True
-            stop_day = d
-            deposit += risky_now
-            for i in range(n_inst):
-                value[i] = 0.0
-            risky_now = 0.0
-            repay = loan if loan < deposit else deposit
-            if repay > 0.0:
-                deposit -= repay
-                loan -= repay
-            call_day = -1
-        # 6. margin: call at the close, forced sale `deadline` sessions later if not cured
-        if loan > 0.0 and risky_now > 0.0:
-            if risky_now < maintenance * loan:
-                if call_day < 0:
-                    call_day = d
-                    n_calls += 1
-                if d - call_day >= deadline:
-                    if sale_all:
-                        sold = risky_now
-                    else:
-                        sold = (maintenance * loan - risky_now) / (maintenance * (1.0 - haircut) - 1.0)
-                        if sold > risky_now:
-                            sold = risky_now
-                    frac = sold / risky_now
-                    for i in range(n_inst):
-                        value[i] -= value[i] * frac
-                    proceeds = sold * (1.0 - haircut)
-                    forced_sold += sold
-                    forced_loss += sold - proceeds
-                    if proceeds >= loan:
-                        deposit += proceeds - loan
-                        loan = 0.0
-                        age = 0.0
-                    else:
-                        loan -= proceeds
-                    risky_now -= sold
-                    if frac >= 1.0:
-                        for i in range(n_inst):
-                            value[i] = 0.0
-                        risky_now = 0.0
-                    n_forced += 1
-                    if first_forced < 0:
-                        first_forced = d
-                    call_day = -1
-            else:
-                call_day = -1
-        # 7. bookkeeping
-        wealth = risky_now + deposit - loan
-        if wealth > peak:
-            peak = wealth
-        if peak > 0.0 and wealth < peak * (1.0 - max_dd):
-            dd = 1.0 - wealth / peak
-            if dd > max_dd:
-                max_dd = dd
-        if wealth < min_w:
-            min_w = wealth
-        if wipe_day < 0 and wealth <= wipeout_floor * invested:
-            wipe_day = d
-        if ruin_day < 0 and wealth <= ruin_floor * invested:
-            ruin_day = d
-        if d == n_days - 1 or new_month[nm_row, d + 1]:
-            if m_idx < month_wealth.shape[1]:
-                month_wealth[p, m_idx] = wealth
-            m_idx += 1
-
-    f_out[p, L.END_WEALTH] = risky_now + deposit - loan
-    f_out[p, L.END_LOAN] = loan
-    f_out[p, L.END_DEPOSIT] = deposit
-    f_out[p, L.END_RISKY] = risky_now
-    f_out[p, L.INTEREST_PAID] = interest_paid
-    f_out[p, L.INVESTED] = invested
-    f_out[p, L.MAX_DRAWDOWN] = max_dd
-    f_out[p, L.MIN_WEALTH] = min_w
-    f_out[p, L.FORCED_SOLD] = forced_sold
-    f_out[p, L.FORCED_LOSS] = forced_loss
-    f_out[p, L.FEES_PAID] = fees_paid
-    f_out[p, L.FUND_GROWTH] = fund_growth
-    f_out[p, L.UNDER_GROWTH] = under_growth
-    i_out[p, L.RUIN_DAY] = ruin_day
-    i_out[p, L.GOAL_DAY] = goal_day
-    i_out[p, L.GRADUATED] = 1 if graduated else 0
-    i_out[p, L.FIRST_FORCED_DAY] = first_forced
-    i_out[p, L.N_FORCED] = n_forced
-    i_out[p, L.WIPEOUT_DAY] = wipe_day
-    i_out[p, L.STOP_DAY] = stop_day
-    i_out[p, L.N_CALLS] = n_calls
+def _group_job(mode, mkt_t, pol_t, seeded, key0, key1, path0, index, new_month, goals, p_restart, n_days,
+               month_wealth, f_out, i_out):
+    pol = Policy(*pol_t)
+    lanes = _new_lanes(f_out.shape[0], pol, key0, key1, path0, seeded)
+    _run_group(mode, lanes, Market(*mkt_t), pol, index, new_month, goals, p_restart, n_days, month_wealth, f_out,
+               i_out)
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -318,19 +586,23 @@ def run_block(
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
-    """Simulate every path of a block; writes into ``month_wealth``, ``f_out``, ``i_out``."""
-    inst_ret, dep_inc = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread,
-                                     inst_rate_col, inst_basis, dep_rate_col, dep_rate_fixed, dep_spread)
-    for p in prange(index.shape[0]):
-        _run_path(
-            p, index[p], returns, inst_ret, dep_inc, gap_days, new_month,
-            inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
-            deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
-            capital, saving_sched, goal_target,
-            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
-            month_wealth, f_out, i_out,
-        )
+    """Simulate every path of a block (rows given by ``index``, paths x days); writes into
+    ``month_wealth``, ``f_out``, ``i_out``."""
+    mkt_t = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
+                         inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                         returns.shape[0])
+    pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
+                    goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
+                    margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+                    ruin_floor, track_inst)
+    n_paths, n_days = index.shape
+    goals = _goal_rows(goal_target, n_days)
+    for g in prange((n_paths + LANES - 1) // LANES):
+        a = g * LANES
+        b = min(a + LANES, n_paths)
+        _group_job(ROWS_INDEX, mkt_t, pol_t, False, np.uint64(0), np.uint64(0), 0, index[a:b],
+                   _rows_of(new_month, a, b), _rows_of(goals, a, b), 1.0, n_days, month_wealth[a:b], f_out[a:b],
+                   i_out[a:b])
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -344,27 +616,55 @@ def run_block_bootstrap(
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
-    """The fused path: each path draws its stationary-bootstrap rows inline from its own SFC64
-    stream (:mod:`gaemi.scenarios.sfc64`), then runs; no (paths x days) index is materialised.
+    """The fused path: each lane draws its stationary-bootstrap rows inline from its own SFC64
+    stream (:mod:`gaemi.scenarios.sfc64`), day by day; no (paths x days) index is materialised.
     Same rows, hence same numbers, as ``run_block`` on ``sfc64.bootstrap_index``."""
-    n_rows = returns.shape[0]
-    p_restart = 1.0 / mean_block
-    inst_ret, dep_inc = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread,
-                                     inst_rate_col, inst_basis, dep_rate_col, dep_rate_fixed, dep_spread)
-    for p in prange(f_out.shape[0]):
-        state = np.empty(4, dtype=np.uint64)
-        seed_path(state, key0, key1, path_start + p)
-        rows = np.empty(n_days, dtype=np.int64)
-        bootstrap_rows(state, n_rows, p_restart, rows)
-        _run_path(
-            p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
-            inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
-            deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
-            capital, saving_sched, goal_target,
-            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
-            month_wealth, f_out, i_out,
-        )
+    mkt_t = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
+                         inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                         returns.shape[0])
+    pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
+                    goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
+                    margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+                    ruin_floor, track_inst)
+    n_paths = f_out.shape[0]
+    goals = _goal_rows(goal_target, n_days)
+    no_index = np.zeros((1, 1), dtype=np.int64)
+    for g in prange((n_paths + LANES - 1) // LANES):
+        a = g * LANES
+        b = min(a + LANES, n_paths)
+        _group_job(ROWS_BOOTSTRAP, mkt_t, pol_t, True, key0, key1, path_start + a, no_index, new_month,
+                   _rows_of(goals, a, b), 1.0 / mean_block, n_days, month_wealth[a:b], f_out[a:b], i_out[a:b])
+
+
+@njit(cache=True, nogil=True)
+def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev, inst_expense,
+                    inst_spread, inst_rate_col, inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
+                    track_inst, pol_t, goals, month_wealth, f_out, i_out):
+    """One group of parametric paths: generate each lane's returns, price them, run the group."""
+    (diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean, jump_vol, hazard,
+     collapse_loss, log_floor) = gen_args
+    n = f_out.shape[0]
+    n_inst = inst_under.shape[0]
+    returns = np.empty((n * n_days, m.shape[0]))
+    for l in range(n):
+        parametric_path(path0 + l, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean,
+                        jump_vol, hazard, collapse_loss, log_floor, returns[l * n_days:(l + 1) * n_days])
+    n_rows = n * n_days
+    gross = np.empty((n_inst, n_rows))
+    term = np.empty((n_inst, n_rows), dtype=np.bool_)
+    track_gross = np.ones(n_rows)
+    under_gross = np.ones(n_rows)
+    dep_inc = np.empty(n_rows)
+    gaps = np.empty(n_rows)
+    inv_basis = 1.0 / inst_basis
+    fee_daily = inst_expense / 252.0
+    for row in range(n_rows):
+        _market_row(row, row % n_days, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
+                    inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                    gross, term, track_gross, under_gross, dep_inc, gaps)
+    _group_job(ROWS_OWN, (gross, term, track_gross, under_gross, dep_inc, gaps), pol_t, False, np.uint64(0),
+               np.uint64(0), 0, np.zeros((1, 1), dtype=np.int64), new_month, goals, 1.0, n_days, month_wealth,
+               f_out, i_out)
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -378,33 +678,21 @@ def run_block_parametric(
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
-    """The fused path for parametric futures: each path generates its own returns
-    (:func:`gaemi.scenarios.parametric_kernel.parametric_path`) into a small buffer, prices its
-    holdings on them and runs; nothing of size paths x days is materialised. ``rates`` and
-    ``gap_days`` are the per-day constants (n_days rows). Same numbers as ``run_block`` on the
-    generator's blocks."""
-    (diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean, jump_vol, hazard,
-     collapse_loss, log_floor) = gen_args
-    n_assets = m.shape[0]
-    n_inst = inst_under.shape[0]
-    inv_basis = 1.0 / inst_basis
-    fee_daily = inst_expense / 252.0
-    for p in prange(f_out.shape[0]):
-        returns = np.empty((n_days, n_assets))
-        parametric_path(path_start + p, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam,
-                        jump_mean, jump_vol, hazard, collapse_loss, log_floor, returns)
-        inst_ret = np.empty((n_days, n_inst))
-        dep_inc = np.empty(n_days)
-        for row in range(n_days):
-            _market_row(row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
-                        inv_basis, fee_daily, dep_rate_col, dep_rate_fixed, dep_spread, inst_ret, dep_inc)
-        rows = np.arange(n_days)
-        _run_path(
-            p, rows, returns, inst_ret, dep_inc, gap_days, new_month,
-            inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
-            deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
-            capital, saving_sched, goal_target,
-            loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
-            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
-            month_wealth, f_out, i_out,
-        )
+    """The fused path for parametric futures: each lane generates its own returns
+    (:func:`gaemi.scenarios.parametric_kernel.parametric_path`) into its group's buffer, the
+    group prices its holdings on them and runs; nothing of size paths x days is materialised.
+    ``rates`` and ``gap_days`` are the per-day constants (n_days rows). Same numbers as
+    ``run_block`` on the generator's blocks."""
+    pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
+                    goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
+                    margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+                    ruin_floor, track_inst)
+    n_paths = f_out.shape[0]
+    goals = _goal_rows(goal_target, n_days)
+    for g in prange((n_paths + LANES - 1) // LANES):
+        a = g * LANES
+        b = min(a + LANES, n_paths)
+        _parametric_job(path_start + a, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev,
+                        inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, dep_rate_col,
+                        dep_rate_fixed, dep_spread, track_inst, pol_t, _rows_of(goals, a, b), month_wealth[a:b],
+                        f_out[a:b], i_out[a:b])
