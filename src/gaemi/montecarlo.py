@@ -50,11 +50,12 @@ class WealthBins:
 
     def histogram(self, month_wealth: np.ndarray) -> np.ndarray:
         """(months, bins) counts; NaN (a path with fewer months) is not counted."""
-        from gaemi.metrics.histogram import histogram_columns
+        from gaemi.metrics.histogram import histogram_rows
 
         edges = self.edges()
         out = np.zeros((month_wealth.shape[1], len(edges) - 1), dtype=np.int64)
-        histogram_columns(np.ascontiguousarray(month_wealth), edges, float(self.scale), float(self.per_decade),
+        # months x paths, contiguous (the engine's own layout: no copy)
+        histogram_rows(np.ascontiguousarray(month_wealth.T), edges, float(self.scale), float(self.per_decade),
                           float(self.decades / 2), out)
         return out
 

@@ -50,10 +50,15 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth "
-    "call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
-    "graduated stopped special nm tier_out any_term value alive term_hit sa sb sc sw",
+    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth peak_alarm floor_alarm "
+    "goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
+    "graduated stopped special nm value alive term_hit sa sb sc sw",
 )
+# The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
+# scalar code when its wealth is below ``peak * peak_alarm`` (a new maximum drawdown, or the
+# stop-loss), at or below ``floor_alarm`` (the wipe-out or ruin floor, while not yet crossed),
+# at or above the day's goal plus ``goal_gate`` (0 until the goal is reached, then +inf), or
+# when its collateral is short of the maintenance ratio or a call is open.
 
 
 # --------------------------------------------------------------------------- market tables
@@ -109,18 +114,23 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
 def _new_lanes(n, pol, key0, key1, path0, seeded):
     n_inst = pol.inst_weight.shape[0]
     capital = pol.capital
+    floor = max(pol.wipeout_floor * capital, pol.ruin_floor * capital)
+    f0 = np.zeros(n)
+    i_never = np.full(n, -1, dtype=np.int64)
     lanes = Lanes(
-        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),  # row
         np.full(n, pol.deposit_weight * capital), np.full(n, pol.loan_to_equity * pol.risky_weight * capital),
-        np.zeros(n), np.full(n, capital), np.zeros(n), np.zeros(n), np.full(n, capital), np.zeros(n),
-        np.full(n, capital), np.zeros(n), np.zeros(n), np.ones(n), np.ones(n), np.zeros(n), np.full(n, -np.inf),
-        np.full(n, np.inf), np.zeros(n), np.zeros(n),
-        np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64),
-        np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.full(n, -1, dtype=np.int64),
-        np.full(n, -1, dtype=np.int64),
+        f0.copy(), np.full(n, capital), f0.copy(), f0.copy(),  # age, invested, interest_paid, fees_paid
+        np.full(n, capital), f0.copy(), np.full(n, capital),  # peak, max_dd, min_w
+        f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
+        f0.copy(), np.full(n, -np.inf), np.full(n, np.inf),  # tier_rate, tier_hi, tier_lo (forces a first lookup)
+        f0.copy(), f0.copy(),  # risky, wealth
+        np.ones(n), np.full(n, floor), f0.copy(),  # peak_alarm, floor_alarm, goal_gate
+        i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
+        i_never.copy(), i_never.copy(), i_never.copy(),  # goal_day, stop_day, first_forced
+        np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), i_never.copy(), i_never.copy(),
         np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
-        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+        np.zeros(n, dtype=np.bool_),  # graduated, stopped, special, nm
         np.empty((n_inst, n)), np.ones((n_inst, n), dtype=np.bool_), np.zeros((n_inst, n), dtype=np.bool_),
         np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64),
         np.zeros(n, dtype=np.uint64),
@@ -172,7 +182,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     """Simulate one group of paths (``lanes``) over ``n_days``; writes its rows of the outputs.
 
     ``index`` (lanes, days) gives the rows in ``ROWS_INDEX`` mode; ``new_month`` and
-    ``goal_target`` have one row per lane, or one shared row.
+    ``goal_target`` have one row per lane, or one shared row; ``month_wealth`` is
+    (months, lanes).
 
     Written as one function on purpose: every array is bound to a local name once, before the
     day loop. Taking an array out of a tuple, or passing it to a function, costs numba a pair
@@ -189,11 +200,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     forced_sold, forced_loss, fund_growth, under_growth = (lanes.forced_sold, lanes.forced_loss, lanes.fund_growth,
                                                            lanes.under_growth)
     tier_rate, tier_hi, tier_lo, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.tier_lo, lanes.risky, lanes.wealth
+    peak_alarm, floor_alarm, goal_gate = lanes.peak_alarm, lanes.floor_alarm, lanes.goal_gate
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
     first_forced, n_forced, n_calls, wipe_day, ruin_day = (lanes.first_forced, lanes.n_forced, lanes.n_calls,
                                                            lanes.wipe_day, lanes.ruin_day)
-    graduated, stopped, special, new_today, tier_out = (lanes.graduated, lanes.stopped, lanes.special, lanes.nm,
-                                                        lanes.tier_out)
+    graduated, stopped, special, new_today = lanes.graduated, lanes.stopped, lanes.special, lanes.nm
     value, alive, term_hit = lanes.value, lanes.alive, lanes.term_hit
     sa, sb, sc, sw = lanes.sa, lanes.sb, lanes.sc, lanes.sw
     n_inst = value.shape[0]
@@ -221,16 +232,17 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     haircut = pol.haircut
     wipe_f = pol.wipeout_floor
     ruin_f = pol.ruin_floor
-    track = pol.track_inst >= 0
     threshold_rule = rebal_rule == L.REBAL_THRESHOLD
-    any_term_rule = False
-    for i in range(n_inst):
-        any_term_rule |= inst_term[i] > 0.0
     scale0 = np.float64(n_rows)
     scale = n_rows / p_restart
     nm_step = 1 if new_month.shape[0] > 1 else 0
     g_step = 1 if goal_target.shape[0] > 1 else 0
-    n_months = month_wealth.shape[1]
+    n_months = month_wealth.shape[0]
+    # a shared month calendar and no rebalancing: month starts are added for every lane at once
+    lockstep_months = nm_step == 0 and rebal_rule == L.REBAL_NONE
+    buy = np.zeros(n_inst)
+    for l in range(n):
+        new_today[l] = False
 
     for d in range(n_days):
         # 1. the day's rows
@@ -258,13 +270,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             for l in range(n):
                 row[l] = l * n_days + d
 
-        # 1. market: the tracked fund's own growth, holdings (fees on the day's opening value),
-        #    termination, deposit interest, margin interest by the loan's age tier
-        if track:
-            for l in range(n):
-                r = row[l]
-                fund_growth[l] *= track_gross[r]
-                under_growth[l] *= under_gross[r]
+        # 1. market: holdings (fees on the day's opening value), termination
         for l in range(n):
             risky[l] = 0.0
         any_term = False
@@ -303,20 +309,24 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     for i in range(n_inst):
                         total += value[i, l]
                     risky[l] = total
+
+        # 1. deposit interest, the loan's age and margin interest by its tier (체차)
         any_tier = False
         for l in range(n):
             r = row[l]
+            fund_growth[l] *= track_gross[r]  # all ones when no fund is tracked
+            under_growth[l] *= under_gross[r]
             dp = deposit[l]
             deposit[l] = dp + dp * dep_inc[r] if dp > 0.0 else dp
             owes = loan[l] > 0.0
             ag = age[l] + gaps[r] if owes else age[l]
             age[l] = ag
             out = owes & ((ag > tier_hi[l]) | (ag <= tier_lo[l]))
-            tier_out[l] = out
+            special[l] = out
             any_tier |= out
-        if any_tier:  # the loan's age left its cached tier (체차 tiers)
+        if any_tier:  # the loan's age left its cached tier
             for l in range(n):
-                if tier_out[l]:
+                if special[l]:
                     k = 0
                     while k < n_tiers - 1 and age[l] > tier_days[k]:
                         k += 1
@@ -330,27 +340,68 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             loan[l] = ln + interest if owes else ln
             interest_paid[l] += interest if owes else 0.0
 
-        # 2-7: which lanes may see a rule act today; the others only update peak and minimum
+        # 2. the month's saving, for every lane at once (lanes where the saving first repays a
+        #    loan, or a holding was terminated, are left to the scalar step: new_today)
+        if lockstep_months and new_month[0, d]:
+            mo = month[0] + 1
+            cash = saving_sched[mo - 1]
+            risky_cash = cash * risky_weight
+            borrow = loan_to_equity * risky_cash if margin_on_contrib else 0.0
+            for i in range(n_inst):
+                buy[i] = (risky_cash + borrow) * inst_weight[i] / risky_weight
+            for l in range(n):
+                dead = False
+                for i in range(n_inst):
+                    dead |= not alive[i, l]
+                safe = graduated[l] | stopped[l]
+                scalar = (cash > 0.0) & (((loan[l] > 0.0) & (risky[l] <= 0.0)) | (dead & ~safe))
+                new_today[l] = scalar
+                if not scalar:
+                    month[l] = mo
+                    inv = invested[l] + cash
+                    invested[l] = inv
+                    lo = wipe_f * inv if wipe_day[l] < 0 else -np.inf
+                    lo2 = ruin_f * inv if ruin_day[l] < 0 else -np.inf
+                    floor_alarm[l] = lo if lo > lo2 else lo2
+                    if cash > 0.0:
+                        if safe:
+                            deposit[l] += cash
+                        else:
+                            deposit[l] += deposit_weight * cash
+                            if margin_on_contrib:
+                                if loan[l] <= 0.0:
+                                    age[l] = 0.0
+                                loan[l] += borrow
+            if cash > 0.0:
+                for i in range(n_inst):
+                    b_i = buy[i]
+                    for l in range(n):
+                        if not (new_today[l] | graduated[l] | stopped[l]):
+                            value[i, l] += b_i
+                for l in range(n):
+                    risky[l] = 0.0
+                for i in range(n_inst):
+                    for l in range(n):
+                        risky[l] += value[i, l]
+        elif not lockstep_months:
+            for l in range(n):
+                new_today[l] = new_month[l * nm_step, d]
+
+        # 4-7: which lanes may see a rule act today (their alarms); the others only update
+        #      their peak and minimum
         any_special = False
         for l in range(n):
-            nm = new_month[l * nm_step, d]
-            new_today[l] = nm
             rk = risky[l]
             ln = loan[l]
             wl = rk + deposit[l] - ln
             pk = peak[l]
-            pk2 = wl if wl > pk else pk
-            tgt = goal_target[l * g_step, d]
-            sp = (nm | threshold_rule
-                  | ((goal_day[l] < 0) & (wl >= tgt))
-                  | (stop_on & ~(stopped[l] | graduated[l]) & (wl < stop_mult * pk))
-                  | ((ln > 0.0) & (rk > 0.0) & ((rk < maintenance * ln) | (call_day[l] >= 0)))
-                  | ((pk2 > 0.0) & (wl < pk2 * (1.0 - max_dd[l])))
-                  | ((wipe_day[l] < 0) & (wl <= wipe_f * invested[l]))
-                  | ((ruin_day[l] < 0) & (wl <= ruin_f * invested[l])))
+            sp = (new_today[l] | threshold_rule
+                  | (wl >= goal_target[l * g_step, d] + goal_gate[l])
+                  | (wl < pk * peak_alarm[l]) | (wl <= floor_alarm[l])
+                  | ((ln > 0.0) & (rk > 0.0) & ((rk < maintenance * ln) | (call_day[l] >= 0))))
             special[l] = sp
             any_special |= sp
-            peak[l] = pk if sp else pk2
+            peak[l] = pk if (sp | (wl <= pk)) else wl
             mw = min_w[l]
             min_w[l] = mw if (sp | (wl >= mw)) else wl
             wealth[l] = wl
@@ -363,8 +414,10 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 grad_l = graduated[l]
                 stop_l = stopped[l]
                 call_l = call_day[l]
+                nm_l = new_today[l]
+                new_today[l] = False
                 # 2. monthly contribution (first session of a month)
-                if new_today[l]:
+                if nm_l:
                     mo = month[l] + 1
                     month[l] = mo
                     cash = saving_sched[mo - 1]
@@ -392,19 +445,19 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                     age[l] = 0.0
                                 loan_l += borrow
                             for i in range(n_inst):
-                                buy = (risky_cash + borrow) * inst_weight[i] / risky_weight
+                                b_i = (risky_cash + borrow) * inst_weight[i] / risky_weight
                                 if alive[i, l]:
-                                    value[i, l] += buy
+                                    value[i, l] += b_i
                                 else:
-                                    dep_l += buy
-                # 3. rebalance
+                                    dep_l += b_i
+                # 3. rebalance (monthly, or on drift beyond the threshold)
                 if not grad_l and not stop_l and rebal_rule != L.REBAL_NONE:
                     total = 0.0
                     for i in range(n_inst):
                         total += value[i, l]
                     do_it = False
                     if rebal_rule == L.REBAL_MONTHLY:
-                        do_it = new_today[l]
+                        do_it = nm_l
                     elif total > 0.0:
                         for i in range(n_inst):
                             if abs(value[i, l] / total - inst_weight[i] / risky_weight) > rebal_threshold:
@@ -432,6 +485,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 wl = risky_now + dep_l - loan_l
                 if has_goal and goal_day[l] < 0 and wl >= goal_target[l * g_step, d]:
                     goal_day[l] = d
+                    goal_gate[l] = np.inf
                     if graduate:
                         grad_l = True
                         dep_l += risky_now
@@ -513,6 +567,14 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 call_day[l] = call_l
                 risky[l] = risky_now
                 wealth[l] = wl
+                # the alarms for the days to come
+                pm = 1.0 - max_dd[l]
+                if stop_on and not stop_l and not grad_l and stop_mult > pm:
+                    pm = stop_mult
+                peak_alarm[l] = pm
+                lo = wipe_f * invested[l] if wipe_day[l] < 0 else -np.inf
+                lo2 = ruin_f * invested[l] if ruin_day[l] < 0 else -np.inf
+                floor_alarm[l] = lo if lo > lo2 else lo2
 
         # 7. month-end wealth
         last_day = d == n_days - 1
@@ -521,7 +583,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 m = m_idx[0]
                 if m < n_months:
                     for l in range(n):
-                        month_wealth[l, m] = wealth[l]
+                        month_wealth[m, l] = wealth[l]
                 for l in range(n):
                     m_idx[l] = m + 1
         else:
@@ -529,7 +591,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 if last_day or new_month[l, d + 1]:
                     m = m_idx[l]
                     if m < n_months:
-                        month_wealth[l, m] = wealth[l]
+                        month_wealth[m, l] = wealth[l]
                     m_idx[l] = m + 1
     _write_outputs(lanes, f_out, i_out)
 
@@ -587,7 +649,7 @@ def run_block(
     month_wealth, f_out, i_out,
 ):
     """Simulate every path of a block (rows given by ``index``, paths x days); writes into
-    ``month_wealth``, ``f_out``, ``i_out``."""
+    ``month_wealth`` (months x paths), ``f_out``, ``i_out`` (paths x columns)."""
     mkt_t = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
                          inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                          returns.shape[0])
@@ -601,7 +663,7 @@ def run_block(
         a = g * LANES
         b = min(a + LANES, n_paths)
         _group_job(ROWS_INDEX, mkt_t, pol_t, False, np.uint64(0), np.uint64(0), 0, index[a:b],
-                   _rows_of(new_month, a, b), _rows_of(goals, a, b), 1.0, n_days, month_wealth[a:b], f_out[a:b],
+                   _rows_of(new_month, a, b), _rows_of(goals, a, b), 1.0, n_days, month_wealth[:, a:b], f_out[a:b],
                    i_out[a:b])
 
 
@@ -633,7 +695,7 @@ def run_block_bootstrap(
         a = g * LANES
         b = min(a + LANES, n_paths)
         _group_job(ROWS_BOOTSTRAP, mkt_t, pol_t, True, key0, key1, path_start + a, no_index, new_month,
-                   _rows_of(goals, a, b), 1.0 / mean_block, n_days, month_wealth[a:b], f_out[a:b], i_out[a:b])
+                   _rows_of(goals, a, b), 1.0 / mean_block, n_days, month_wealth[:, a:b], f_out[a:b], i_out[a:b])
 
 
 @njit(cache=True, nogil=True)
@@ -694,5 +756,5 @@ def run_block_parametric(
         b = min(a + LANES, n_paths)
         _parametric_job(path_start + a, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev,
                         inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, dep_rate_col,
-                        dep_rate_fixed, dep_spread, track_inst, pol_t, _rows_of(goals, a, b), month_wealth[a:b],
+                        dep_rate_fixed, dep_spread, track_inst, pol_t, _rows_of(goals, a, b), month_wealth[:, a:b],
                         f_out[a:b], i_out[a:b])

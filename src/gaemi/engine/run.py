@@ -31,14 +31,17 @@ def months_in(new_month: np.ndarray) -> int:
 
 
 def _outputs(n_paths: int, n_months: int) -> RawPaths:
-    return RawPaths(np.full((n_paths, n_months), np.nan), np.zeros((n_paths, L.N_FLOAT)),
+    # month-end wealth is stored months x paths (a path group's month-ends are contiguous);
+    # RawPaths.month_wealth is its transposed view, paths x months
+    return RawPaths(np.full((n_months, n_paths), np.nan).T, np.zeros((n_paths, L.N_FLOAT)),
                     np.zeros((n_paths, L.N_INT), dtype=np.int64))
 
 
 def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementation: str = "compiled") -> RawPaths:
     """Simulate one block of paths."""
     out = _outputs(block.n_paths, n_months)
-    kernel = run_block if implementation == "compiled" else run_block_reference
+    compiled = implementation == "compiled"
+    kernel = run_block if compiled else run_block_reference
     kernel(
         np.ascontiguousarray(block.returns, dtype=np.float64),
         np.ascontiguousarray(block.rates, dtype=np.float64),
@@ -46,7 +49,7 @@ def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementa
         np.ascontiguousarray(block.index, dtype=np.int64),
         np.ascontiguousarray(block.new_month, dtype=np.bool_),
         *spec.kernel_args(),
-        out.month_wealth, out.floats, out.ints,
+        out.month_wealth.T if compiled else out.month_wealth, out.floats, out.ints,
     )
     return out
 
@@ -66,7 +69,7 @@ def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop:
         np.ascontiguousarray(table.gap_days, dtype=np.float64),
         np.ascontiguousarray(table.new_month, dtype=np.bool_),
         *spec.kernel_args(),
-        out.month_wealth, out.floats, out.ints,
+        out.month_wealth.T, out.floats, out.ints,
     )
     return out
 
@@ -84,7 +87,7 @@ def run_parametric_fused(spec: EngineSpec, scenarios, path_start: int, path_stop
         np.ascontiguousarray(table.gap_days, dtype=np.float64),
         np.ascontiguousarray(table.new_month, dtype=np.bool_),
         *spec.kernel_args(),
-        out.month_wealth, out.floats, out.ints,
+        out.month_wealth.T, out.floats, out.ints,
     )
     return out
 

@@ -8,8 +8,8 @@ from gaemi._numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def histogram_columns(values, edges, scale, per_decade, half_decades, out):
-    """Add to ``out[k, j]`` the number of finite ``values[:, k]`` in ``[edges[j], edges[j+1])``.
+def histogram_rows(values, edges, scale, per_decade, half_decades, out):
+    """Add to ``out[k, j]`` the number of finite ``values[k, :]`` in ``[edges[j], edges[j+1])``.
 
     Same bins as ``np.searchsorted(edges, x, side="right") - 1``; the log-spaced layout of
     ``edges`` (see ``WealthBins.edges``) gives a first guess, then exact comparisons settle it.
@@ -18,9 +18,9 @@ def histogram_columns(values, edges, scale, per_decade, half_decades, out):
     n_pos = edges.shape[0] - 3  # edges: -inf, -pos[::-1], 0, pos, +inf -> pos has (len-3)/2 entries
     n_half = n_pos // 2
     zero_at = n_half + 1  # index of the 0.0 edge
-    for k in prange(values.shape[1]):
-        for p in range(values.shape[0]):
-            x = values[p, k]
+    for k in prange(values.shape[0]):
+        for p in range(values.shape[1]):
+            x = values[k, p]
             if not np.isfinite(x):
                 continue
             if x == 0.0:
