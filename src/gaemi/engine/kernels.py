@@ -37,7 +37,10 @@ LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with 
 ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day comes from
 
 # Per-row market tables (a row's numbers do not depend on the path).
-Market = namedtuple("Market", "gross term track_gross under_gross dep_inc gap")
+Market = namedtuple("Market", "table term")
+# ``table`` has one row per history row (array of structs: a lane's numbers for the day are in
+# one cache line): the holdings' gross returns ``1 + r``, then these columns after them.
+GAP, DEP_INC, TRACK, UNDER = 0, 1, 2, 3  # + number of holdings
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
     "Policy",
@@ -50,7 +53,7 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth peak_alarm floor_alarm "
+    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today peak_alarm floor_alarm "
     "goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
     "graduated stopped special nm value alive term_hit sa sb sc sw",
 )
@@ -65,7 +68,7 @@ Lanes = namedtuple(
 @njit(cache=True, inline="always")
 def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
                 fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                gross, term, track_gross, under_gross, dep_inc, gaps):
+                table, term):
     gap = gap_days[rate_row]
     for i in range(inst_under.shape[0]):
         lev = inst_lev[i]
@@ -74,14 +77,14 @@ def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, i
         r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
              - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
         r = -1.0 if r < -1.0 else r
-        gross[i, row] = 1.0 + r
+        table[row, i] = 1.0 + r
         term[i, row] = inst_term[i] > 0.0 and r <= -inst_term[i]
-    if track_inst >= 0:
-        track_gross[row] = gross[track_inst, row]
-        under_gross[row] = 1.0 + returns[row, inst_under[track_inst]]
+    n = inst_under.shape[0]
+    table[row, n + TRACK] = table[row, track_inst] if track_inst >= 0 else 1.0
+    table[row, n + UNDER] = 1.0 + returns[row, inst_under[track_inst]] if track_inst >= 0 else 1.0
     dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
-    dep_inc[row] = dep_rate * gap * INV365
-    gaps[row] = gap
+    table[row, n + DEP_INC] = dep_rate * gap * INV365
+    table[row, n + GAP] = gap
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -94,19 +97,15 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
     the reference's. Row ``k`` reads rates and gaps from row ``k % rate_period``."""
     n_rows = returns.shape[0]
     n_inst = inst_under.shape[0]
-    gross = np.empty((n_inst, n_rows))
+    table = np.empty((n_rows, n_inst + 4))
     term = np.empty((n_inst, n_rows), dtype=np.bool_)
-    track_gross = np.ones(n_rows)
-    under_gross = np.ones(n_rows)
-    dep_inc = np.empty(n_rows)
-    gaps = np.empty(n_rows)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
     for row in prange(n_rows):
         _market_row(row, row % rate_period, returns, rates, gap_days, inst_under, inst_lev, inst_spread,
                     inst_rate_col, inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
-                    track_inst, gross, term, track_gross, under_gross, dep_inc, gaps)
-    return gross, term, track_gross, under_gross, dep_inc, gaps
+                    track_inst, table, term)
+    return table, term
 
 
 # --------------------------------------------------------------------------- group state
@@ -124,7 +123,7 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         np.full(n, capital), f0.copy(), np.full(n, capital),  # peak, max_dd, min_w
         f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
         f0.copy(), np.full(n, -np.inf), np.full(n, np.inf),  # tier_rate, tier_hi, tier_lo (forces a first lookup)
-        f0.copy(), f0.copy(),  # risky, wealth
+        f0.copy(), f0.copy(), f0.copy(), f0.copy(), f0.copy(),  # risky, wealth, loan_prev, interest_prev, goal_today
         np.ones(n), np.full(n, floor), f0.copy(),  # peak_alarm, floor_alarm, goal_gate
         i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
         i_never.copy(), i_never.copy(), i_never.copy(),  # goal_day, stop_day, first_forced
@@ -175,6 +174,42 @@ def _write_outputs(lanes, f_out, i_out):
         i_out[l, L.N_CALLS] = lanes.n_calls[l]
 
 
+# --------------------------------------------------------------------------- per-lane helpers
+@njit(cache=True, inline="always")
+def _look(wealth, risky, loan, peak, goal_line, peak_alarm, floor_alarm, call_day, new_month, every_day, maintenance):
+    """May a rule act on this lane today? True on a month start (or every day under threshold
+    rebalancing), at or above the goal line, below ``peak * peak_alarm`` (a new maximum
+    drawdown or the stop-loss), at or below ``floor_alarm``, or with a loan whose collateral is
+    short of the maintenance ratio or whose call is open. Scalars only (no arrays: see
+    :func:`_run_group`)."""
+    return (new_month | every_day | (wealth >= goal_line) | (wealth < peak * peak_alarm) | (wealth <= floor_alarm)
+            | ((loan > 0.0) & (risky > 0.0) & ((risky < maintenance * loan) | (call_day >= 0))))
+
+
+@njit(cache=True, inline="always")
+def _accrue(deposit, dep_inc, loan, age, gap, tier_rate, tier_hi, tier_lo):
+    """A day's deposit interest, the loan's age, whether it left its cached tier, and its
+    interest at the cached tier (step 1 of the reference, same arithmetic)."""
+    deposit = deposit + deposit * dep_inc if deposit > 0.0 else deposit
+    owes = loan > 0.0
+    age = age + gap if owes else age
+    retier = owes & ((age > tier_hi) | (age <= tier_lo))
+    interest = loan * tier_rate * gap * INV365
+    return deposit, age, retier, interest, owes
+
+
+@njit(cache=True, inline="always")
+def _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates):
+    """Look up lane ``l``'s margin rate tier for its loan's age and cache its bounds."""
+    n_tiers = tier_days.shape[0]
+    k = 0
+    while k < n_tiers - 1 and age[l] > tier_days[k]:
+        k += 1
+    tier_rate[l] = tier_rates[k]
+    tier_hi[l] = tier_days[k] if k < n_tiers - 1 else np.inf
+    tier_lo[l] = tier_days[k - 1] if k > 0 else -np.inf
+
+
 # --------------------------------------------------------------------------- the group's days
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
 def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, n_days, month_wealth, f_out,
@@ -191,7 +226,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     The rare steps (lanes flagged ``special``) are the reference's steps 2-7 in scalar code.
     """
     n = lanes.row.shape[0]
-    n_rows = mkt.gap.shape[0]
+    n_rows = mkt.table.shape[0]
     # the group's state
     row = lanes.row
     deposit, loan, age, invested = lanes.deposit, lanes.loan, lanes.age, lanes.invested
@@ -201,6 +236,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                            lanes.under_growth)
     tier_rate, tier_hi, tier_lo, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.tier_lo, lanes.risky, lanes.wealth
     peak_alarm, floor_alarm, goal_gate = lanes.peak_alarm, lanes.floor_alarm, lanes.goal_gate
+    loan_prev, interest_prev, goal_today = lanes.loan_prev, lanes.interest_prev, lanes.goal_today
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
     first_forced, n_forced, n_calls, wipe_day, ruin_day = (lanes.first_forced, lanes.n_forced, lanes.n_calls,
                                                            lanes.wipe_day, lanes.ruin_day)
@@ -209,8 +245,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     sa, sb, sc, sw = lanes.sa, lanes.sb, lanes.sc, lanes.sw
     n_inst = value.shape[0]
     # the market tables
-    gross, term, track_gross, under_gross, dep_inc, gaps = (mkt.gross, mkt.term, mkt.track_gross, mkt.under_gross,
-                                                            mkt.dep_inc, mkt.gap)
+    table, term = mkt.table, mkt.term
+    c_gap, c_dep, c_track, c_under = n_inst + GAP, n_inst + DEP_INC, n_inst + TRACK, n_inst + UNDER
     # the policy
     inst_weight, fee_daily, inst_term, saving_sched = pol.inst_weight, pol.fee_daily, pol.inst_term, pol.saving_sched
     tier_days, tier_rates = pol.tier_days, pol.tier_rates
@@ -284,14 +320,14 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     term_hit[i, l] = hit
                     any_term |= hit
                     fees_paid[l] += v * fee
-                    y = v * gross[i, r]
+                    y = v * table[r, i]
                     value[i, l] = y
                     risky[l] += y
             else:
                 for l in range(n):
                     v = value[i, l]
                     fees_paid[l] += v * fee
-                    y = v * gross[i, row[l]]
+                    y = v * table[row[l], i]
                     value[i, l] = y
                     risky[l] += y
         if any_term:  # the fund's remaining value goes to the deposit
@@ -310,39 +346,73 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                         total += value[i, l]
                     risky[l] = total
 
-        # 1. deposit interest, the loan's age and margin interest by its tier (체차)
-        any_tier = False
-        for l in range(n):
-            r = row[l]
-            fund_growth[l] *= track_gross[r]  # all ones when no fund is tracked
-            under_growth[l] *= under_gross[r]
-            dp = deposit[l]
-            deposit[l] = dp + dp * dep_inc[r] if dp > 0.0 else dp
-            owes = loan[l] > 0.0
-            ag = age[l] + gaps[r] if owes else age[l]
-            age[l] = ag
-            out = owes & ((ag > tier_hi[l]) | (ag <= tier_lo[l]))
-            special[l] = out
-            any_tier |= out
-        if any_tier:  # the loan's age left its cached tier
+        # 1. deposit interest, the loan's age and its interest at the cached tier (체차); then
+        # 4-7: which lanes may see a rule act today (their alarms, :func:`_look`); the others
+        # only update their peak and minimum. On a shared month start the saving (step 2) comes
+        # between the two, so they run as separate loops; on other days as one.
+        if not lockstep_months:
             for l in range(n):
-                if special[l]:
-                    k = 0
-                    while k < n_tiers - 1 and age[l] > tier_days[k]:
-                        k += 1
-                    tier_rate[l] = tier_rates[k]
-                    tier_hi[l] = tier_days[k] if k < n_tiers - 1 else np.inf
-                    tier_lo[l] = tier_days[k - 1] if k > 0 else -np.inf
-        for l in range(n):
-            ln = loan[l]
-            interest = ln * tier_rate[l] * gaps[row[l]] * INV365
-            owes = ln > 0.0
-            loan[l] = ln + interest if owes else ln
-            interest_paid[l] += interest if owes else 0.0
-
-        # 2. the month's saving, for every lane at once (lanes where the saving first repays a
-        #    loan, or a holding was terminated, are left to the scalar step: new_today)
-        if lockstep_months and new_month[0, d]:
+                new_today[l] = new_month[l * nm_step, d]
+        if g_step == 0:
+            tgt = goal_target[0, d]
+            for l in range(n):
+                goal_today[l] = tgt
+        else:
+            for l in range(n):
+                goal_today[l] = goal_target[l, d]
+        month_start = lockstep_months and new_month[0, d]
+        any_special = False
+        if month_start:
+            for l in range(n):
+                r = row[l]
+                fund_growth[l] *= table[r, c_track]  # all ones when no fund is tracked
+                under_growth[l] *= table[r, c_under]
+                ln = loan[l]
+                ip = interest_paid[l]
+                dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
+                                                         tier_rate[l], tier_hi[l], tier_lo[l])
+                deposit[l] = dp
+                age[l] = ag
+                loan_prev[l] = ln
+                interest_prev[l] = ip
+                loan[l] = ln + interest if owes else ln
+                interest_paid[l] = ip + interest if owes else ip
+        else:
+            for l in range(n):
+                r = row[l]
+                fund_growth[l] *= table[r, c_track]
+                under_growth[l] *= table[r, c_under]
+                ln = loan[l]
+                ip = interest_paid[l]
+                dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
+                                                         tier_rate[l], tier_hi[l], tier_lo[l])
+                deposit[l] = dp
+                age[l] = ag
+                loan_prev[l] = ln
+                interest_prev[l] = ip
+                ln = ln + interest if owes else ln
+                loan[l] = ln
+                interest_paid[l] = ip + interest if owes else ip
+                rk = risky[l]
+                pk = peak[l]
+                wl = rk + dp - ln
+                sp = retier | _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], peak_alarm[l], floor_alarm[l],
+                                    call_day[l], new_today[l], threshold_rule, maintenance)
+                special[l] = sp
+                any_special |= sp
+                peak[l] = pk if (sp | (wl <= pk)) else wl
+                mw = min_w[l]
+                min_w[l] = mw if (sp | (wl >= mw)) else wl
+                wealth[l] = wl
+        if month_start:
+            for l in range(n):  # the saving is added after the interest: settle new tiers first
+                if loan_prev[l] > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
+                    _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
+                    interest = loan_prev[l] * tier_rate[l] * table[row[l], c_gap] * INV365
+                    loan[l] = loan_prev[l] + interest
+                    interest_paid[l] = interest_prev[l] + interest
+            # 2. the month's saving, for every lane at once (lanes where the saving first repays
+            #    a loan, or a holding was terminated, are left to the scalar step: new_today)
             mo = month[0] + 1
             cash = saving_sched[mo - 1]
             risky_cash = cash * risky_weight
@@ -383,32 +453,30 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 for i in range(n_inst):
                     for l in range(n):
                         risky[l] += value[i, l]
-        elif not lockstep_months:
             for l in range(n):
-                new_today[l] = new_month[l * nm_step, d]
-
-        # 4-7: which lanes may see a rule act today (their alarms); the others only update
-        #      their peak and minimum
-        any_special = False
-        for l in range(n):
-            rk = risky[l]
-            ln = loan[l]
-            wl = rk + deposit[l] - ln
-            pk = peak[l]
-            sp = (new_today[l] | threshold_rule
-                  | (wl >= goal_target[l * g_step, d] + goal_gate[l])
-                  | (wl < pk * peak_alarm[l]) | (wl <= floor_alarm[l])
-                  | ((ln > 0.0) & (rk > 0.0) & ((rk < maintenance * ln) | (call_day[l] >= 0))))
-            special[l] = sp
-            any_special |= sp
-            peak[l] = pk if (sp | (wl <= pk)) else wl
-            mw = min_w[l]
-            min_w[l] = mw if (sp | (wl >= mw)) else wl
-            wealth[l] = wl
+                rk = risky[l]
+                ln = loan[l]
+                pk = peak[l]
+                wl = rk + deposit[l] - ln
+                sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], peak_alarm[l], floor_alarm[l], call_day[l],
+                           new_today[l], threshold_rule, maintenance)
+                special[l] = sp
+                any_special |= sp
+                peak[l] = pk if (sp | (wl <= pk)) else wl
+                mw = min_w[l]
+                min_w[l] = mw if (sp | (wl >= mw)) else wl
+                wealth[l] = wl
         if any_special:
             for l in range(n):
                 if not special[l]:
                     continue
+                ln = loan_prev[l]
+                if not month_start and ln > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
+                    # the loan's age left its cached tier: today's interest at the new tier
+                    _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
+                    interest = ln * tier_rate[l] * table[row[l], c_gap] * INV365
+                    loan[l] = ln + interest
+                    interest_paid[l] = interest_prev[l] + interest
                 dep_l = deposit[l]
                 loan_l = loan[l]
                 grad_l = graduated[l]
@@ -712,19 +780,15 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
         parametric_path(path0 + l, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean,
                         jump_vol, hazard, collapse_loss, log_floor, returns[l * n_days:(l + 1) * n_days])
     n_rows = n * n_days
-    gross = np.empty((n_inst, n_rows))
+    table = np.empty((n_rows, n_inst + 4))
     term = np.empty((n_inst, n_rows), dtype=np.bool_)
-    track_gross = np.ones(n_rows)
-    under_gross = np.ones(n_rows)
-    dep_inc = np.empty(n_rows)
-    gaps = np.empty(n_rows)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
     for row in range(n_rows):
         _market_row(row, row % n_days, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
                     inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                    gross, term, track_gross, under_gross, dep_inc, gaps)
-    _group_job(ROWS_OWN, (gross, term, track_gross, under_gross, dep_inc, gaps), pol_t, False, np.uint64(0),
+                    table, term)
+    _group_job(ROWS_OWN, (table, term), pol_t, False, np.uint64(0),
                np.uint64(0), 0, np.zeros((1, 1), dtype=np.int64), new_month, goals, 1.0, n_days, month_wealth,
                f_out, i_out)
 
