@@ -155,8 +155,10 @@ def test_fused_bootstrap_equals_block_engine_and_reference():
     reference = run_path_block(spec, block, 40, "reference")
     np.testing.assert_array_equal(fused.floats, compiled.floats)
     np.testing.assert_array_equal(fused.ints, compiled.ints)
+    np.testing.assert_array_equal(fused.month_wealth, compiled.month_wealth)
     np.testing.assert_allclose(compiled.floats, reference.floats, rtol=1e-9, atol=1e-6)
     np.testing.assert_array_equal(compiled.ints, reference.ints)
+    np.testing.assert_allclose(compiled.month_wealth, reference.month_wealth, rtol=1e-9, atol=1e-6, equal_nan=True)
 
 
 def test_fused_parametric_equals_block_engine():
