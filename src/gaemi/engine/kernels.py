@@ -250,7 +250,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     # the policy
     inst_weight, fee_daily, inst_term, saving_sched = pol.inst_weight, pol.fee_daily, pol.inst_term, pol.saving_sched
     tier_days, tier_rates = pol.tier_days, pol.tier_rates
-    n_tiers = tier_days.shape[0]
     risky_weight = pol.risky_weight
     deposit_weight = pol.deposit_weight
     loan_to_equity = pol.loan_to_equity
