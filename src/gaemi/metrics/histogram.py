@@ -46,9 +46,13 @@ def histogram_rows(values, e_lo, octaves, out):
     n_bins = out.shape[1]
     bits = values.view(np.int64)
     m = bits.shape[1]
+    # scratch allocated once, outside the parallel loop: allocated per row inside it, a call
+    # right after an engine chunk took ~15 ms instead of ~3 ms (16,384 paths x 120 months)
+    idx_all = np.empty((bits.shape[0], _BLOCK), np.int64)
+    counts_all = np.zeros((bits.shape[0], n_bins + 1), np.int64)
     for k in prange(bits.shape[0]):
-        idx = np.empty(_BLOCK, np.int64)
-        counts = np.zeros(n_bins + 1, np.int64)
+        idx = idx_all[k]
+        counts = counts_all[k]
         for a in range(0, m, _BLOCK):
             size = min(_BLOCK, m - a)
             for i in range(size):
