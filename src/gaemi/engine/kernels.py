@@ -53,15 +53,16 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today peak_alarm floor_alarm "
+    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today stop_alarm dd_keep floor_alarm "
     "goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
     "graduated stopped special nm value alive term_hit sa sb sc sw",
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
-# scalar code when its wealth is below ``peak * peak_alarm`` (a new maximum drawdown, or the
-# stop-loss), at or below ``floor_alarm`` (the wipe-out or ruin floor, while not yet crossed),
-# at or above the day's goal plus ``goal_gate`` (0 until the goal is reached, then +inf), or
-# when its collateral is short of the maintenance ratio or a call is open.
+# scalar code when its wealth is below ``peak * stop_alarm`` (the stop-loss; -inf when none is
+# armed), at or below ``floor_alarm`` (the wipe-out or ruin floor, while not yet crossed), at or
+# above the day's goal plus ``goal_gate`` (0 until the goal is reached, then +inf), or when its
+# collateral is short of the maintenance ratio or a call is open. A new maximum drawdown (wealth
+# below ``peak * dd_keep``, ``dd_keep = 1 - max_drawdown``) is settled in the vector loop.
 
 
 # --------------------------------------------------------------------------- market tables
@@ -114,6 +115,7 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
     n_inst = pol.inst_weight.shape[0]
     capital = pol.capital
     floor = max(pol.wipeout_floor * capital, pol.ruin_floor * capital)
+    stop_alarm = 1.0 - pol.stop_drawdown if pol.stop_drawdown > 0.0 else -np.inf
     f0 = np.zeros(n)
     i_never = np.full(n, -1, dtype=np.int64)
     lanes = Lanes(
@@ -124,7 +126,8 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
         f0.copy(), np.full(n, -np.inf), np.full(n, np.inf),  # tier_rate, tier_hi, tier_lo (forces a first lookup)
         f0.copy(), f0.copy(), f0.copy(), f0.copy(), f0.copy(),  # risky, wealth, loan_prev, interest_prev, goal_today
-        np.ones(n), np.full(n, floor), f0.copy(),  # peak_alarm, floor_alarm, goal_gate
+        np.full(n, stop_alarm), np.ones(n),  # stop_alarm, dd_keep
+        np.full(n, floor), f0.copy(),  # floor_alarm, goal_gate
         i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
         i_never.copy(), i_never.copy(), i_never.copy(),  # goal_day, stop_day, first_forced
         np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), i_never.copy(), i_never.copy(),
@@ -176,14 +179,26 @@ def _write_outputs(lanes, f_out, i_out):
 
 # --------------------------------------------------------------------------- per-lane helpers
 @njit(cache=True, inline="always")
-def _look(wealth, risky, loan, peak, goal_line, peak_alarm, floor_alarm, call_day, new_month, every_day, maintenance):
+def _look(wealth, risky, loan, peak, goal_line, stop_alarm, floor_alarm, call_day, new_month, every_day, maintenance):
     """May a rule act on this lane today? True on a month start (or every day under threshold
-    rebalancing), at or above the goal line, below ``peak * peak_alarm`` (a new maximum
-    drawdown or the stop-loss), at or below ``floor_alarm``, or with a loan whose collateral is
+    rebalancing), at or above the goal line, below ``peak * stop_alarm`` (the stop-loss), at or
+    below ``floor_alarm``, or with a loan whose collateral is
     short of the maintenance ratio or whose call is open. Scalars only (no arrays: see
     :func:`_run_group`)."""
-    return (new_month | every_day | (wealth >= goal_line) | (wealth < peak * peak_alarm) | (wealth <= floor_alarm)
+    return (new_month | every_day | (wealth >= goal_line) | (wealth < peak * stop_alarm) | (wealth <= floor_alarm)
             | ((loan > 0.0) & (risky > 0.0) & ((risky < maintenance * loan) | (call_day >= 0))))
+
+
+@njit(cache=True, inline="always")
+def _bookkeep(special, wealth, peak, min_w, max_dd, dd_keep):
+    """Step 7 for a lane no rule acts on today: its peak, minimum and maximum drawdown, with the
+    reference's arithmetic (``dd_keep == 1 - max_dd``). A ``special`` lane keeps them for the
+    scalar step. Returns (peak, min_w, max_dd, dd_keep)."""
+    pk = wealth if wealth > peak else peak
+    dd = 1.0 - wealth / pk
+    deeper = (not special) & (pk > 0.0) & (wealth < pk * dd_keep) & (dd > max_dd)
+    return (peak if special else pk, min_w if (special | (wealth >= min_w)) else wealth,
+            dd if deeper else max_dd, (1.0 - dd) if deeper else dd_keep)
 
 
 @njit(cache=True, inline="always")
@@ -235,7 +250,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     forced_sold, forced_loss, fund_growth, under_growth = (lanes.forced_sold, lanes.forced_loss, lanes.fund_growth,
                                                            lanes.under_growth)
     tier_rate, tier_hi, tier_lo, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.tier_lo, lanes.risky, lanes.wealth
-    peak_alarm, floor_alarm, goal_gate = lanes.peak_alarm, lanes.floor_alarm, lanes.goal_gate
+    stop_alarm, dd_keep, floor_alarm, goal_gate = lanes.stop_alarm, lanes.dd_keep, lanes.floor_alarm, lanes.goal_gate
     loan_prev, interest_prev, goal_today = lanes.loan_prev, lanes.interest_prev, lanes.goal_today
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
     first_forced, n_forced, n_calls, wipe_day, ruin_day = (lanes.first_forced, lanes.n_forced, lanes.n_calls,
@@ -395,13 +410,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 rk = risky[l]
                 pk = peak[l]
                 wl = rk + dp - ln
-                sp = retier | _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], peak_alarm[l], floor_alarm[l],
+                sp = retier | _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
                                     call_day[l], new_today[l], threshold_rule, maintenance)
                 special[l] = sp
                 any_special |= sp
-                peak[l] = pk if (sp | (wl <= pk)) else wl
-                mw = min_w[l]
-                min_w[l] = mw if (sp | (wl >= mw)) else wl
+                peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
         if month_start:
             for l in range(n):  # the saving is added after the interest: settle new tiers first
@@ -457,13 +470,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 ln = loan[l]
                 pk = peak[l]
                 wl = rk + deposit[l] - ln
-                sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], peak_alarm[l], floor_alarm[l], call_day[l],
+                sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l], call_day[l],
                            new_today[l], threshold_rule, maintenance)
                 special[l] = sp
                 any_special |= sp
-                peak[l] = pk if (sp | (wl <= pk)) else wl
-                mw = min_w[l]
-                min_w[l] = mw if (sp | (wl >= mw)) else wl
+                peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
         if any_special:
             for l in range(n):
@@ -635,10 +646,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 risky[l] = risky_now
                 wealth[l] = wl
                 # the alarms for the days to come
-                pm = 1.0 - max_dd[l]
-                if stop_on and not stop_l and not grad_l and stop_mult > pm:
-                    pm = stop_mult
-                peak_alarm[l] = pm
+                dd_keep[l] = 1.0 - max_dd[l]
+                stop_alarm[l] = stop_mult if (stop_on and not stop_l and not grad_l) else -np.inf
                 lo = wipe_f * invested[l] if wipe_day[l] < 0 else -np.inf
                 lo2 = ruin_f * invested[l] if ruin_day[l] < 0 else -np.inf
                 floor_alarm[l] = lo if lo > lo2 else lo2
