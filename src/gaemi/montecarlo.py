@@ -5,8 +5,10 @@ cut on path-block boundaries, and statistics are reduced per chunk into additive
 (per-path scalars, and per-month wealth histograms on fixed bins), so the numbers do not depend
 on the chunk size, the number of threads or workers, or which worker ran which chunk.
 
-Memory is bounded by the chunk: about ``chunk_size x days x 8`` bytes for the row index plus the
-kernel's per-path scalars (~150 bytes a path) — 10 years, 4096 paths a chunk: ~85 MB.
+Memory is bounded by the chunk. Bootstrap and parametric futures are drawn inside the engine
+(64 paths at a time per thread), so a chunk holds its month-end wealth (``chunk_size x months x
+8`` bytes) and the per-path results (~170 bytes a path); garch and historical futures also hold
+the chunk's rows (``chunk_size x days x 8`` bytes: 10 years, 4096 paths a chunk, ~85 MB).
 """
 
 from __future__ import annotations

@@ -246,9 +246,12 @@ def _progress_callback():
 
 MODEL_HELP = "bootstrap (stationary block bootstrap of history), garch (GJR-GARCH-t filtered historical " \
              "simulation), parametric (Student-t fitted to history), historical (rolling windows)."
-CHUNK_HELP = "Paths per chunk (rounded up to a multiple of 256). Memory stays bounded: about " \
-             "chunk x days x 8 bytes for the chunk's rows plus ~150 bytes a path for the results " \
-             "(4096 paths x 10 years: ~85 MB); a million paths never hold a million wealth histories."
+CHUNK_HELP = "Paths per chunk (rounded up to a multiple of 256). Memory stays bounded by the chunk: " \
+             "bootstrap and parametric futures are drawn inside the engine, 64 paths at a time per " \
+             "thread, so a chunk holds only its month-end wealth (chunk x months x 8 bytes) and ~170 " \
+             "bytes a path of results; garch and historical futures also hold the chunk's rows " \
+             "(chunk x days x 8 bytes: 4096 paths x 10 years ~85 MB). A million paths never hold a " \
+             "million wealth histories."
 
 
 def _mc_kwargs(model, paths, years, seed, scenario, scenario_day, chunk_size, workers, scheduler):
