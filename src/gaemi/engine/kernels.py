@@ -9,11 +9,13 @@ state):
 1. the day's row of history for every lane (from an index, drawn inline from each path's own
    SFC64 stream, or the lane's own generated future);
 2. the market step (holdings, deposit, margin interest) on every lane;
-3. a check of every rule that could act today (a new month, a goal reached, a stop-loss, a
-   margin shortfall or open call, a new maximum drawdown, a floor crossed). Lanes where none
-   can act update their peak and minimum wealth in the same vector loop; the few where one can
-   run the whole rest of the day, steps 2-7 of the reference, in plain scalar code
-   (:func:`_lane_rest_of_day`).
+3. on a shared month start, every lane's saving at once;
+4. a check of every rule that could act today (a goal reached, a stop-loss, a margin shortfall
+   or open call, a floor crossed, a new margin-rate tier, a month start the vector step left to
+   scalar code), through per-lane alarms (:func:`_look`). Lanes where none can act settle their
+   peak, minimum and maximum drawdown in the same vector loop; the few where one can run the
+   rest of the day, steps 2-7 of the reference, in plain scalar code at the end of
+   :func:`_run_group`.
 
 The plain, readable twin is :mod:`gaemi.engine.kernels_reference` (numpy, vectorised over
 paths with masks); ``tests/engine/test_kernel_parity.py`` requires both to agree to 1e-9 on
@@ -53,8 +55,8 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today stop_alarm dd_keep floor_alarm "
-    "goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
+    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today "
+    "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
     "graduated stopped special nm value alive term_hit sa sb sc sw",
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
