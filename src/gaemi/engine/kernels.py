@@ -41,8 +41,10 @@ ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day 
 # Per-row market tables (a row's numbers do not depend on the path).
 Market = namedtuple("Market", "table term")
 # ``table`` has one row per history row (array of structs: a lane's numbers for the day are in
-# one cache line): the holdings' gross returns ``1 + r``, then these columns after them.
-GAP, DEP_INC, TRACK, UNDER = 0, 1, 2, 3  # + number of holdings
+# one cache line): the holdings' gross returns ``1 + r``, then these columns after them (the
+# tracked fund is one of the holdings: its growth is read from its own column).
+GAP, DEP_INC, UNDER = 0, 1, 2  # + number of holdings
+N_EXTRA = 3
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
     "Policy",
@@ -83,7 +85,6 @@ def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, i
         table[row, i] = 1.0 + r
         term[i, row] = inst_term[i] > 0.0 and r <= -inst_term[i]
     n = inst_under.shape[0]
-    table[row, n + TRACK] = table[row, track_inst] if track_inst >= 0 else 1.0
     table[row, n + UNDER] = 1.0 + returns[row, inst_under[track_inst]] if track_inst >= 0 else 1.0
     dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
     table[row, n + DEP_INC] = dep_rate * gap * INV365
@@ -100,7 +101,7 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
     the reference's. Row ``k`` reads rates and gaps from row ``k % rate_period``."""
     n_rows = returns.shape[0]
     n_inst = inst_under.shape[0]
-    table = np.empty((n_rows, n_inst + 4))
+    table = np.empty((n_rows, n_inst + N_EXTRA))
     term = np.empty((n_inst, n_rows), dtype=np.bool_)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
@@ -263,7 +264,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     n_inst = value.shape[0]
     # the market tables
     table, term = mkt.table, mkt.term
-    c_gap, c_dep, c_track, c_under = n_inst + GAP, n_inst + DEP_INC, n_inst + TRACK, n_inst + UNDER
+    c_gap, c_dep, c_under = n_inst + GAP, n_inst + DEP_INC, n_inst + UNDER
+    track = pol.track_inst
     # the policy
     inst_weight, fee_daily, inst_term, saving_sched = pol.inst_weight, pol.fee_daily, pol.inst_term, pol.saving_sched
     tier_days, tier_rates = pol.tier_days, pol.tier_rates
@@ -336,9 +338,21 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     term_hit[i, l] = hit
                     any_term |= hit
                     fees_paid[l] += v * fee
-                    y = v * table[r, i]
+                    g = table[r, i]
+                    y = v * g
                     value[i, l] = y
                     risky[l] += y
+                    if i == track:
+                        fund_growth[l] *= g
+            elif i == track:  # the tracked fund's own growth, held or not (the drag report)
+                for l in range(n):
+                    v = value[i, l]
+                    fees_paid[l] += v * fee
+                    g = table[row[l], i]
+                    y = v * g
+                    value[i, l] = y
+                    risky[l] += y
+                    fund_growth[l] *= g
             else:
                 for l in range(n):
                     v = value[i, l]
@@ -381,8 +395,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         if month_start:
             for l in range(n):
                 r = row[l]
-                fund_growth[l] *= table[r, c_track]  # all ones when no fund is tracked
-                under_growth[l] *= table[r, c_under]
+                under_growth[l] *= table[r, c_under]  # all ones when no fund is tracked
                 ln = loan[l]
                 ip = interest_paid[l]
                 dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
@@ -396,7 +409,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         else:
             for l in range(n):
                 r = row[l]
-                fund_growth[l] *= table[r, c_track]
                 under_growth[l] *= table[r, c_under]
                 ln = loan[l]
                 ip = interest_paid[l]
@@ -790,7 +802,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
         parametric_path(path0 + l, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean,
                         jump_vol, hazard, collapse_loss, log_floor, returns[l * n_days:(l + 1) * n_days])
     n_rows = n * n_days
-    table = np.empty((n_rows, n_inst + 4))
+    table = np.empty((n_rows, n_inst + N_EXTRA))
     term = np.empty((n_inst, n_rows), dtype=np.bool_)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
