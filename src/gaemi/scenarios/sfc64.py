@@ -12,10 +12,11 @@ counter 1, then 12 outputs are discarded, as numpy's own SFC64 seeding does.
 Stationary bootstrap rows (Politis & Romano 1994): day 0 and, with probability ``p = 1/mean_block``,
 any later day starts a new block at a uniform row; otherwise the next row, wrapping circularly.
 One uniform ``u`` a day does both: a restart iff ``u < p``, and then ``u / p`` is again uniform
-on [0, 1), so the new block starts at row ``floor(u * T / p)`` (day 0: ``floor(u * T)``). With
-53-bit uniforms and ``p >= 1/T``, every row keeps ~2**40 equally likely values of ``u``: the
-rows are uniform to ~1e-12. A fixed one draw a day lets the compiled engine draw for many paths
-in lock-step (SIMD).
+on [0, 1), so the new block starts at row ``floor(u * T / p)`` (day 0: ``floor(u * T)``). ``u``
+has 2**53 equally likely values, so each row gets about ``2**53 * p / T`` of those below ``p``
+(~2**36 for T = 6,000 rows and p = 1/20; at least ~2**28 for any p >= 1/T): every row's
+probability is exact to about one part in that many. A fixed one draw a day lets the compiled
+engine draw for many paths in lock-step (SIMD).
 """
 
 from __future__ import annotations
