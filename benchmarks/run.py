@@ -39,31 +39,18 @@ def _lockstep_gather(k0, k1, n_paths, n_days, returns, mean_block):
 
     from gaemi._numba import njit_noalias
     from gaemi.engine.kernels import LANES
-    from gaemi.scenarios.sfc64 import TWO53, seed_path
+    from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
 
     @njit_noalias(error_model="numpy")
     def group(n_days, returns, p_restart, sa, sb, sc, sw, row, acc):
         n = row.shape[0]
         n_rows = returns.shape[0]
-        scale0 = np.float64(n_rows)
         scale = n_rows / p_restart
         for d in range(n_days):
-            for l in range(n):
-                a = sa[l]
-                b = sb[l]
-                c = sc[l]
-                ctr = sw[l]
-                x = a + b + ctr
-                sw[l] = ctr + np.uint64(1)
-                sa[l] = b ^ (b >> np.uint64(11))
-                sb[l] = c + (c << np.uint64(3))
-                sc[l] = ((c << np.uint64(24)) | (c >> np.uint64(40))) + x
-                u = np.float64(x >> np.uint64(11)) * TWO53
-                nxt = row[l] + 1
-                nxt = 0 if nxt == n_rows else nxt
-                jump = np.int64(u * (scale0 if d == 0 else scale))
-                jump = n_rows - 1 if jump >= n_rows else jump
-                row[l] = jump if (d == 0 or u < p_restart) else nxt
+            first = d == 0
+            for l in range(n):  # the engine's draw (kernels._run_group, ROWS_BOOTSTRAP)
+                x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
+                row[l] = next_bootstrap_row(to_unit(x), row[l], n_rows, p_restart, scale, first)
             for l in range(n):
                 acc[l] += returns[row[l]]
 

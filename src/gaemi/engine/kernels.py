@@ -32,7 +32,7 @@ import numpy as np
 from gaemi._numba import njit, njit_noalias, prange
 from gaemi.engine import layout as L
 from gaemi.scenarios.parametric_kernel import parametric_path
-from gaemi.scenarios.sfc64 import TWO53, seed_path
+from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
 
 INV365 = 1.0 / 365.0
 LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with unrolling
@@ -287,7 +287,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     wipe_f = pol.wipeout_floor
     ruin_f = pol.ruin_floor
     threshold_rule = rebal_rule == L.REBAL_THRESHOLD
-    scale0 = np.float64(n_rows)
     scale = n_rows / p_restart
     nm_step = 1 if new_month.shape[0] > 1 else 0
     g_step = 1 if goal_target.shape[0] > 1 else 0
@@ -303,23 +302,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         if mode == ROWS_INDEX:
             for l in range(n):
                 row[l] = index[l, d]
-        elif mode == ROWS_BOOTSTRAP:  # see sfc64.bootstrap_rows: one draw a day decides and places a restart
+        elif mode == ROWS_BOOTSTRAP:  # as sfc64.bootstrap_rows: one draw a day decides and places a restart
+            first = d == 0
             for l in range(n):
-                a = sa[l]
-                b = sb[l]
-                c = sc[l]
-                ctr = sw[l]
-                x = a + b + ctr
-                sw[l] = ctr + np.uint64(1)
-                sa[l] = b ^ (b >> np.uint64(11))
-                sb[l] = c + (c << np.uint64(3))
-                sc[l] = ((c << np.uint64(24)) | (c >> np.uint64(40))) + x
-                u = np.float64(x >> np.uint64(11)) * TWO53
-                nxt = row[l] + 1
-                nxt = 0 if nxt == n_rows else nxt
-                jump = np.int64(u * (scale0 if d == 0 else scale))
-                jump = n_rows - 1 if jump >= n_rows else jump
-                row[l] = jump if (d == 0 or u < p_restart) else nxt
+                x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
+                row[l] = next_bootstrap_row(to_unit(x), row[l], n_rows, p_restart, scale, first)
         else:
             for l in range(n):
                 row[l] = l * n_days + d

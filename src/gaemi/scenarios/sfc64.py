@@ -45,24 +45,43 @@ def _mix(z):
 
 
 @njit(cache=True, inline="always")
+def sfc64_step(a, b, c, counter):
+    """One SFC64 step on the state words (uint64): returns ``(output, a, b, c, counter)``.
+    Scalars only, so the engine can step 64 streams in lock-step (SIMD)."""
+    x = a + b + counter
+    return (x, b ^ (b >> np.uint64(11)), c + (c << np.uint64(3)),
+            ((c << np.uint64(24)) | (c >> np.uint64(40))) + x, counter + np.uint64(1))
+
+
+@njit(cache=True, inline="always")
 def sfc64_next(state):
     """Advance ``state`` (uint64[4]: a, b, c, counter) and return the next 64-bit output."""
-    a = state[0]
-    b = state[1]
-    c = state[2]
-    w = state[3]
-    tmp = a + b + w
-    state[3] = w + np.uint64(1)
-    state[0] = b ^ (b >> np.uint64(11))
-    state[1] = c + (c << np.uint64(3))
-    state[2] = ((c << np.uint64(24)) | (c >> np.uint64(40))) + tmp
-    return tmp
+    x, state[0], state[1], state[2], state[3] = sfc64_step(state[0], state[1], state[2], state[3])
+    return x
+
+
+@njit(cache=True, inline="always")
+def to_unit(x):
+    """A uniform double in [0, 1) from a 64-bit output: ``(x >> 11) * 2**-53`` (numpy's ``random()``)."""
+    return np.float64(x >> np.uint64(11)) * TWO53
+
+
+@njit(cache=True, inline="always")
+def next_bootstrap_row(u, row, n_rows, p_restart, scale, first):
+    """The stationary bootstrap's row for a day with uniform ``u`` (module doc): on the first day
+    or when ``u < p_restart`` a block starts at ``floor(u * scale)`` (``scale = n_rows /
+    p_restart``; ``n_rows`` on the first day), else the row after ``row``, circularly."""
+    nxt = row + 1
+    nxt = 0 if nxt == n_rows else nxt
+    jump = np.int64(u * (np.float64(n_rows) if first else scale))
+    jump = n_rows - 1 if jump >= n_rows else jump
+    return jump if (first or u < p_restart) else nxt
 
 
 @njit(cache=True, inline="always")
 def sfc64_double(state):
     """A uniform double in [0, 1): ``(x >> 11) * 2**-53`` (numpy's ``random()`` for SFC64)."""
-    return np.float64(sfc64_next(state) >> np.uint64(11)) * TWO53
+    return to_unit(sfc64_next(state))
 
 
 @njit(cache=True)
@@ -86,15 +105,7 @@ def bootstrap_rows(state, n_rows, p_restart, out):
     row = 0
     scale = n_rows / p_restart
     for d in range(out.shape[0]):
-        u = sfc64_double(state)
-        if d == 0 or u < p_restart:
-            row = int(u * (np.float64(n_rows) if d == 0 else scale))
-            if row >= n_rows:
-                row = n_rows - 1
-        else:
-            row += 1
-            if row == n_rows:
-                row = 0
+        row = next_bootstrap_row(sfc64_double(state), row, n_rows, p_restart, scale, d == 0)
         out[d] = row
 
 
