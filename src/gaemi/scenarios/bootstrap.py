@@ -10,10 +10,12 @@ clustering survives within blocks.
 Index generation (habit 1: draw, then compute) is compiled and keyed by path: path ``p``
 draws from its own SFC64 stream seeded by ``(seed, p)`` (:mod:`gaemi.scenarios.sfc64`), so a
 block of paths is the same whatever chunk or worker asks for it. With ``q = 1 / mean_block``,
-on each day a uniform ``u``; day 0, and any day with ``u < q``, starts a new block at row
-``floor(u' * T)`` for a second uniform ``u'``; otherwise the next row, circularly. The fused
-engine kernel (``engine.kernels.run_block_bootstrap``) draws the very same rows inline, so the
-Monte Carlo engine never materialises the (paths x days) index for this model.
+on each day one uniform ``u``; day 0, and any day with ``u < q``, starts a new block at row
+``floor(u * T / q)`` (day 0: ``floor(u * T)``; given ``u < q``, ``u / q`` is again uniform);
+otherwise the next row, circularly (:func:`gaemi.scenarios.sfc64.next_bootstrap_row`). The fused
+engine kernel (``engine.kernels.run_block_bootstrap``) draws the very same rows inline, 64 paths
+in lock-step, so the Monte Carlo engine never materialises the (paths x days) index for this
+model.
 
 References: D. N. Politis and J. P. Romano (1994), "The Stationary Bootstrap",
 JASA 89(428), 1303-1313. Default block length: ``arch.bootstrap.optimal_block_length``
