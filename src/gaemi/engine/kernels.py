@@ -58,7 +58,8 @@ Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
     "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today "
-    "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls wipe_day ruin_day "
+    "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
+    "wipe_day ruin_day "
     "graduated stopped special nm value alive term_hit sa sb sc sw",
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
