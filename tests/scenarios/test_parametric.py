@@ -70,7 +70,7 @@ def test_student_t_annual_moments_and_correlation():
     np.testing.assert_allclose(c, corr, atol=0.01)
 
 
-@pytest.mark.parametrize("df", [3, 4, 10])
+@pytest.mark.parametrize("df", [3, 4, 4.5, 10])
 def test_student_t_tails_match_scipy(df):
     s = Parametric(("a",), 2048, YEAR, seed=4, annual_drift=0.0, annual_vol=0.1 * math.sqrt(YEAR), dist="t", df=df)
     x, _ = _log(s)

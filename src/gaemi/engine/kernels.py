@@ -31,7 +31,7 @@ import numpy as np
 
 from gaemi._numba import njit, njit_noalias, prange
 from gaemi.engine import layout as L
-from gaemi.scenarios.parametric_kernel import parametric_path
+from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
 
 INV365 = 1.0 / 365.0
@@ -231,11 +231,13 @@ def _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates):
 
 # --------------------------------------------------------------------------- the group's days
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
-def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, n_days, month_wealth, f_out,
-               i_out):
-    """Simulate one group of paths (``lanes``) over ``n_days``; writes its rows of the outputs.
+def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, n_days, d_start, d_stop,
+               month_wealth, f_out, i_out):
+    """Simulate one group of paths (``lanes``) on days ``d_start .. d_stop`` of ``n_days``; after
+    the last day, writes its rows of the outputs.
 
-    ``index`` (lanes, days) gives the rows in ``ROWS_INDEX`` mode; ``new_month`` and
+    ``index`` (lanes, days) gives the rows in ``ROWS_INDEX`` mode; in ``ROWS_OWN`` mode lane ``l``
+    reads row ``(d - d_start) * lanes + l`` of the market table; ``new_month`` and
     ``goal_target`` have one row per lane, or one shared row; ``month_wealth`` is
     (months, lanes).
 
@@ -298,7 +300,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     for l in range(n):
         new_today[l] = False
 
-    for d in range(n_days):
+    for d in range(d_start, d_stop):
         # 1. the day's rows
         if mode == ROWS_INDEX:
             for l in range(n):
@@ -309,8 +311,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
                 row[l] = next_bootstrap_row(to_unit(x), row[l], n_rows, p_restart, scale, first)
         else:
+            own = (d - d_start) * n
             for l in range(n):
-                row[l] = l * n_days + d
+                row[l] = own + l
 
         # 1. market: holdings (fees on the day's opening value), termination
         for l in range(n):
@@ -671,7 +674,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     if m < n_months:
                         month_wealth[m, l] = wealth[l]
                     m_idx[l] = m + 1
-    _write_outputs(lanes, f_out, i_out)
+    if d_stop == n_days:
+        _write_outputs(lanes, f_out, i_out)
 
 
 # --------------------------------------------------------------------------- drivers
@@ -712,8 +716,8 @@ def _group_job(mode, mkt_t, pol_t, seeded, key0, key1, path0, index, new_month, 
                month_wealth, f_out, i_out):
     pol = Policy(*pol_t)
     lanes = _new_lanes(f_out.shape[0], pol, key0, key1, path0, seeded)
-    _run_group(mode, lanes, Market(*mkt_t), pol, index, new_month, goals, p_restart, n_days, month_wealth, f_out,
-               i_out)
+    _run_group(mode, lanes, Market(*mkt_t), pol, index, new_month, goals, p_restart, n_days, 0, n_days, month_wealth,
+               f_out, i_out)
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -776,31 +780,80 @@ def run_block_bootstrap(
                    _rows_of(goals, a, b), 1.0 / mean_block, n_days, month_wealth[:, a:b], f_out[a:b], i_out[a:b])
 
 
+GEN_WINDOW = 32  # days generated at a time by a parametric group (its buffers stay in cache)
+
+
+@njit_noalias(cache=True, nogil=True, error_model="numpy")
+def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
+                        inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                        columns, term):
+    """:func:`_market_row` for a window of generated days, into ``columns`` (the market table
+    transposed: ``columns[c, k * n + l]`` for lane ``l`` on day ``d0 + k``) from ``returns[asset,
+    k * n + l]`` with the rates of day ``d0 + k``: the same arithmetic, in the same order, as
+    contiguous loops over lanes."""
+    n_inst = inst_under.shape[0]
+    for k in range(n_win):
+        rate_row = d0 + k
+        base = k * n
+        gap = gap_days[rate_row]
+        for i in range(n_inst):
+            lev = inst_lev[i]
+            rf = rates[rate_row, inst_rate_col[i]] * gap * inv_basis[i]
+            borrowed = lev - 1.0 if lev > 1.0 else 0.0
+            carry = (1.0 - lev) * rf
+            spread = borrowed * inst_spread[i] * gap * inv_basis[i]
+            fee = fee_daily[i]
+            cut = inst_term[i]
+            under = inst_under[i]
+            for l in range(n):
+                r = lev * returns[under, base + l] + carry - spread - fee
+                r = -1.0 if r < -1.0 else r
+                columns[i, base + l] = 1.0 + r
+                term[i, base + l] = (cut > 0.0) & (r <= -cut)
+        dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
+        dep_inc = dep_rate * gap * INV365
+        tracked = inst_under[track_inst] if track_inst >= 0 else 0
+        for l in range(n):
+            columns[n_inst + UNDER, base + l] = 1.0 + returns[tracked, base + l] if track_inst >= 0 else 1.0
+            columns[n_inst + DEP_INC, base + l] = dep_inc
+            columns[n_inst + GAP, base + l] = gap
+
+
 @njit(cache=True, nogil=True)
 def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev, inst_expense,
                     inst_spread, inst_rate_col, inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
                     track_inst, pol_t, goals, month_wealth, f_out, i_out):
-    """One group of parametric paths: generate each lane's returns, price them, run the group."""
+    """One group of parametric paths: a window of days at a time, generate the lanes' returns in
+    lock-step (:func:`~gaemi.scenarios.parametric_kernel.generate_window`), price the holdings on
+    them and run the group's days."""
     (diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean, jump_vol, hazard,
      collapse_loss, log_floor) = gen_args
     n = f_out.shape[0]
     n_inst = inst_under.shape[0]
-    returns = np.empty((n * n_days, m.shape[0]))
-    for l in range(n):
-        parametric_path(path0 + l, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean,
-                        jump_vol, hazard, collapse_loss, log_floor, returns[l * n_days:(l + 1) * n_days])
-    n_rows = n * n_days
-    table = np.empty((n_rows, n_inst + N_EXTRA))
-    term = np.empty((n_inst, n_rows), dtype=np.bool_)
+    n_assets = m.shape[0]
+    sa, sb, sc, sw, ja, jb, jc, jw, cday = new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard)
+    z = np.empty((n_assets + 1, n))
+    gu, scale, xl = np.empty(n), np.empty(n), np.empty(n)
+    raw = np.empty(n, dtype=np.uint64)
+    rows = GEN_WINDOW * n
+    returns = np.empty((n_assets, rows))
+    columns = np.empty((n_inst + N_EXTRA, rows))  # the window's market table, transposed
+    term = np.empty((n_inst, rows), dtype=np.bool_)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
-    for row in range(n_rows):
-        _market_row(row, row % n_days, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
-                    inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                    table, term)
-    _group_job(ROWS_OWN, (table, term), pol_t, False, np.uint64(0),
-               np.uint64(0), 0, np.zeros((1, 1), dtype=np.int64), new_month, goals, 1.0, n_days, month_wealth,
-               f_out, i_out)
+    pol = Policy(*pol_t)
+    lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
+    mkt = Market(columns.T, term)  # lanes read consecutive rows: contiguous per column
+    no_index = np.zeros((1, 1), dtype=np.int64)
+    for d0 in range(0, n_days, GEN_WINDOW):
+        n_win = min(GEN_WINDOW, n_days - d0)
+        generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam, jump_mean,
+                        jump_vol, collapse_loss, log_floor, z, gu, scale, xl, raw, returns)
+        _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
+                            inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                            columns, term)
+        _run_group(ROWS_OWN, lanes, mkt, pol, no_index, new_month, goals, 1.0, n_days, d0, d0 + n_win, month_wealth,
+                   f_out, i_out)
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -814,9 +867,9 @@ def run_block_parametric(
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
-    """The fused path for parametric futures: each lane generates its own returns
-    (:func:`gaemi.scenarios.parametric_kernel.parametric_path`) into its group's buffer, the
-    group prices its holdings on them and runs; nothing of size paths x days is materialised.
+    """The fused path for parametric futures: each group generates its lanes' returns in
+    lock-step, a window of days at a time (:func:`_parametric_job`), prices its holdings on them
+    and runs those days; nothing of size paths x days is materialised.
     ``rates`` and ``gap_days`` are the per-day constants (n_days rows). Same numbers as
     ``run_block`` on the generator's blocks."""
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
