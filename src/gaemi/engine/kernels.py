@@ -29,7 +29,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from gaemi._numba import njit, njit_noalias, prange
+from gaemi._numba import lowest_bit, njit, njit_noalias, prange
 from gaemi.engine import layout as L
 from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
@@ -382,7 +382,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             for l in range(n):
                 goal_today[l] = goal_target[l, d]
         month_start = lockstep_months and new_month[0, d]
-        any_special = False
+        todo = np.uint64(0)  # the lanes a rule may act on today, one bit each
         if month_start:
             for l in range(n):
                 r = row[l]
@@ -418,7 +418,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 sp = retier | _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
                                     call_day[l], new_today[l], threshold_rule, maintenance)
                 special[l] = sp
-                any_special |= sp
+                todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
         if month_start:
@@ -478,184 +478,183 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l], call_day[l],
                            new_today[l], threshold_rule, maintenance)
                 special[l] = sp
-                any_special |= sp
+                todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
-        if any_special:
-            for l in range(n):
-                if not special[l]:
-                    continue
-                ln = loan_prev[l]
-                if not month_start and ln > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
-                    # the loan's age left its cached tier: today's interest at the new tier
-                    _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
-                    interest = ln * tier_rate[l] * table[row[l], c_gap] * INV365
-                    loan[l] = ln + interest
-                    interest_paid[l] = interest_prev[l] + interest
-                dep_l = deposit[l]
-                loan_l = loan[l]
-                grad_l = graduated[l]
-                stop_l = stopped[l]
-                call_l = call_day[l]
-                nm_l = new_today[l]
-                new_today[l] = False
-                # 2. monthly contribution (first session of a month)
-                if nm_l:
-                    mo = month[l] + 1
-                    month[l] = mo
-                    cash = saving_sched[mo - 1]
-                    invested[l] += cash
-                    if cash > 0.0:
-                        risky_now = 0.0
-                        for i in range(n_inst):
-                            risky_now += value[i, l]
-                        if loan_l > 0.0 and risky_now <= 0.0:
-                            pay = cash if cash < loan_l else loan_l
-                            loan_l -= pay
-                            cash -= pay
-                            if loan_l <= 0.0:
-                                loan_l = 0.0
-                                age[l] = 0.0
-                        if grad_l or stop_l:
-                            dep_l += cash
-                        elif cash > 0.0:
-                            dep_l += deposit_weight * cash
-                            risky_cash = cash * risky_weight
-                            borrow = 0.0
-                            if margin_on_contrib:
-                                borrow = loan_to_equity * risky_cash
-                                if loan_l <= 0.0:
-                                    age[l] = 0.0
-                                loan_l += borrow
-                            for i in range(n_inst):
-                                b_i = (risky_cash + borrow) * inst_weight[i] / risky_weight
-                                if alive[i, l]:
-                                    value[i, l] += b_i
-                                else:
-                                    dep_l += b_i
-                # 3. rebalance (monthly, or on drift beyond the threshold)
-                if not grad_l and not stop_l and rebal_rule != L.REBAL_NONE:
-                    total = 0.0
+        while todo:
+            l = np.int64(lowest_bit(todo))
+            todo &= todo - np.uint64(1)
+            ln = loan_prev[l]
+            if not month_start and ln > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
+                # the loan's age left its cached tier: today's interest at the new tier
+                _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
+                interest = ln * tier_rate[l] * table[row[l], c_gap] * INV365
+                loan[l] = ln + interest
+                interest_paid[l] = interest_prev[l] + interest
+            dep_l = deposit[l]
+            loan_l = loan[l]
+            grad_l = graduated[l]
+            stop_l = stopped[l]
+            call_l = call_day[l]
+            nm_l = new_today[l]
+            new_today[l] = False
+            # 2. monthly contribution (first session of a month)
+            if nm_l:
+                mo = month[l] + 1
+                month[l] = mo
+                cash = saving_sched[mo - 1]
+                invested[l] += cash
+                if cash > 0.0:
+                    risky_now = 0.0
                     for i in range(n_inst):
-                        total += value[i, l]
-                    do_it = False
-                    if rebal_rule == L.REBAL_MONTHLY:
-                        do_it = nm_l
-                    elif total > 0.0:
+                        risky_now += value[i, l]
+                    if loan_l > 0.0 and risky_now <= 0.0:
+                        pay = cash if cash < loan_l else loan_l
+                        loan_l -= pay
+                        cash -= pay
+                        if loan_l <= 0.0:
+                            loan_l = 0.0
+                            age[l] = 0.0
+                    if grad_l or stop_l:
+                        dep_l += cash
+                    elif cash > 0.0:
+                        dep_l += deposit_weight * cash
+                        risky_cash = cash * risky_weight
+                        borrow = 0.0
+                        if margin_on_contrib:
+                            borrow = loan_to_equity * risky_cash
+                            if loan_l <= 0.0:
+                                age[l] = 0.0
+                            loan_l += borrow
                         for i in range(n_inst):
-                            if abs(value[i, l] / total - inst_weight[i] / risky_weight) > rebal_threshold:
-                                do_it = True
-                    if do_it and total > 0.0:
-                        if loan_l <= 0.0 and deposit_weight > 0.0:
-                            gross_w = total + dep_l
-                            for i in range(n_inst):
-                                value[i, l] = gross_w * inst_weight[i] if alive[i, l] else 0.0
-                            held = 0.0
-                            for i in range(n_inst):
-                                held += value[i, l]
-                            dep_l = gross_w - held
-                        else:
-                            live_w = 0.0
-                            for i in range(n_inst):
-                                if alive[i, l]:
-                                    live_w += inst_weight[i]
-                            for i in range(n_inst):
-                                value[i, l] = total * inst_weight[i] / live_w if alive[i, l] else 0.0
-                # 4. goal and graduation
-                risky_now = 0.0
+                            b_i = (risky_cash + borrow) * inst_weight[i] / risky_weight
+                            if alive[i, l]:
+                                value[i, l] += b_i
+                            else:
+                                dep_l += b_i
+            # 3. rebalance (monthly, or on drift beyond the threshold)
+            if not grad_l and not stop_l and rebal_rule != L.REBAL_NONE:
+                total = 0.0
                 for i in range(n_inst):
-                    risky_now += value[i, l]
-                wl = risky_now + dep_l - loan_l
-                if has_goal and goal_day[l] < 0 and wl >= goal_target[l * g_step, d]:
-                    goal_day[l] = d
-                    goal_gate[l] = np.inf
-                    if graduate:
-                        grad_l = True
-                        dep_l += risky_now
+                    total += value[i, l]
+                do_it = False
+                if rebal_rule == L.REBAL_MONTHLY:
+                    do_it = nm_l
+                elif total > 0.0:
+                    for i in range(n_inst):
+                        if abs(value[i, l] / total - inst_weight[i] / risky_weight) > rebal_threshold:
+                            do_it = True
+                if do_it and total > 0.0:
+                    if loan_l <= 0.0 and deposit_weight > 0.0:
+                        gross_w = total + dep_l
                         for i in range(n_inst):
-                            value[i, l] = 0.0
-                        risky_now = 0.0
-                        dep_l -= loan_l
-                        loan_l = 0.0
-                        call_l = -1
-                # 5. stop-loss on net wealth's drawdown
-                if stop_on and not stop_l and not grad_l and wl < stop_mult * peak[l]:
-                    stop_l = True
-                    stop_day[l] = d
+                            value[i, l] = gross_w * inst_weight[i] if alive[i, l] else 0.0
+                        held = 0.0
+                        for i in range(n_inst):
+                            held += value[i, l]
+                        dep_l = gross_w - held
+                    else:
+                        live_w = 0.0
+                        for i in range(n_inst):
+                            if alive[i, l]:
+                                live_w += inst_weight[i]
+                        for i in range(n_inst):
+                            value[i, l] = total * inst_weight[i] / live_w if alive[i, l] else 0.0
+            # 4. goal and graduation
+            risky_now = 0.0
+            for i in range(n_inst):
+                risky_now += value[i, l]
+            wl = risky_now + dep_l - loan_l
+            if has_goal and goal_day[l] < 0 and wl >= goal_target[l * g_step, d]:
+                goal_day[l] = d
+                goal_gate[l] = np.inf
+                if graduate:
+                    grad_l = True
                     dep_l += risky_now
                     for i in range(n_inst):
                         value[i, l] = 0.0
                     risky_now = 0.0
-                    repay = loan_l if loan_l < dep_l else dep_l
-                    if repay > 0.0:
-                        dep_l -= repay
-                        loan_l -= repay
+                    dep_l -= loan_l
+                    loan_l = 0.0
                     call_l = -1
-                # 6. margin: call at the close, forced sale `deadline` sessions later if not cured
-                if loan_l > 0.0 and risky_now > 0.0:
-                    if risky_now < maintenance * loan_l:
-                        if call_l < 0:
-                            call_l = d
-                            n_calls[l] += 1
-                        if d - call_l >= deadline:
-                            if sale_all:
+            # 5. stop-loss on net wealth's drawdown
+            if stop_on and not stop_l and not grad_l and wl < stop_mult * peak[l]:
+                stop_l = True
+                stop_day[l] = d
+                dep_l += risky_now
+                for i in range(n_inst):
+                    value[i, l] = 0.0
+                risky_now = 0.0
+                repay = loan_l if loan_l < dep_l else dep_l
+                if repay > 0.0:
+                    dep_l -= repay
+                    loan_l -= repay
+                call_l = -1
+            # 6. margin: call at the close, forced sale `deadline` sessions later if not cured
+            if loan_l > 0.0 and risky_now > 0.0:
+                if risky_now < maintenance * loan_l:
+                    if call_l < 0:
+                        call_l = d
+                        n_calls[l] += 1
+                    if d - call_l >= deadline:
+                        if sale_all:
+                            sold = risky_now
+                        else:
+                            sold = (maintenance * loan_l - risky_now) / (maintenance * (1.0 - haircut) - 1.0)
+                            if sold > risky_now:
                                 sold = risky_now
-                            else:
-                                sold = (maintenance * loan_l - risky_now) / (maintenance * (1.0 - haircut) - 1.0)
-                                if sold > risky_now:
-                                    sold = risky_now
-                            frac = sold / risky_now
+                        frac = sold / risky_now
+                        for i in range(n_inst):
+                            value[i, l] -= value[i, l] * frac
+                        proceeds = sold * (1.0 - haircut)
+                        forced_sold[l] += sold
+                        forced_loss[l] += sold - proceeds
+                        if proceeds >= loan_l:
+                            dep_l += proceeds - loan_l
+                            loan_l = 0.0
+                            age[l] = 0.0
+                        else:
+                            loan_l -= proceeds
+                        risky_now -= sold
+                        if frac >= 1.0:
                             for i in range(n_inst):
-                                value[i, l] -= value[i, l] * frac
-                            proceeds = sold * (1.0 - haircut)
-                            forced_sold[l] += sold
-                            forced_loss[l] += sold - proceeds
-                            if proceeds >= loan_l:
-                                dep_l += proceeds - loan_l
-                                loan_l = 0.0
-                                age[l] = 0.0
-                            else:
-                                loan_l -= proceeds
-                            risky_now -= sold
-                            if frac >= 1.0:
-                                for i in range(n_inst):
-                                    value[i, l] = 0.0
-                                risky_now = 0.0
-                            n_forced[l] += 1
-                            if first_forced[l] < 0:
-                                first_forced[l] = d
-                            call_l = -1
-                    else:
+                                value[i, l] = 0.0
+                            risky_now = 0.0
+                        n_forced[l] += 1
+                        if first_forced[l] < 0:
+                            first_forced[l] = d
                         call_l = -1
-                # 7. bookkeeping
-                wl = risky_now + dep_l - loan_l
-                pk = peak[l]
-                if wl > pk:
-                    pk = wl
-                peak[l] = pk
-                if pk > 0.0 and wl < pk * (1.0 - max_dd[l]):
-                    dd = 1.0 - wl / pk
-                    if dd > max_dd[l]:
-                        max_dd[l] = dd
-                if wl < min_w[l]:
-                    min_w[l] = wl
-                if wipe_day[l] < 0 and wl <= wipe_f * invested[l]:
-                    wipe_day[l] = d
-                if ruin_day[l] < 0 and wl <= ruin_f * invested[l]:
-                    ruin_day[l] = d
-                deposit[l] = dep_l
-                loan[l] = loan_l
-                graduated[l] = grad_l
-                stopped[l] = stop_l
-                call_day[l] = call_l
-                risky[l] = risky_now
-                wealth[l] = wl
-                # the alarms for the days to come
-                dd_keep[l] = 1.0 - max_dd[l]
-                stop_alarm[l] = stop_mult if (stop_on and not stop_l and not grad_l) else -np.inf
-                lo = wipe_f * invested[l] if wipe_day[l] < 0 else -np.inf
-                lo2 = ruin_f * invested[l] if ruin_day[l] < 0 else -np.inf
-                floor_alarm[l] = lo if lo > lo2 else lo2
+                else:
+                    call_l = -1
+            # 7. bookkeeping
+            wl = risky_now + dep_l - loan_l
+            pk = peak[l]
+            if wl > pk:
+                pk = wl
+            peak[l] = pk
+            if pk > 0.0 and wl < pk * (1.0 - max_dd[l]):
+                dd = 1.0 - wl / pk
+                if dd > max_dd[l]:
+                    max_dd[l] = dd
+            if wl < min_w[l]:
+                min_w[l] = wl
+            if wipe_day[l] < 0 and wl <= wipe_f * invested[l]:
+                wipe_day[l] = d
+            if ruin_day[l] < 0 and wl <= ruin_f * invested[l]:
+                ruin_day[l] = d
+            deposit[l] = dep_l
+            loan[l] = loan_l
+            graduated[l] = grad_l
+            stopped[l] = stop_l
+            call_day[l] = call_l
+            risky[l] = risky_now
+            wealth[l] = wl
+            # the alarms for the days to come
+            dd_keep[l] = 1.0 - max_dd[l]
+            stop_alarm[l] = stop_mult if (stop_on and not stop_l and not grad_l) else -np.inf
+            lo = wipe_f * invested[l] if wipe_day[l] < 0 else -np.inf
+            lo2 = ruin_f * invested[l] if ruin_day[l] < 0 else -np.inf
+            floor_alarm[l] = lo if lo > lo2 else lo2
 
         # 7. month-end wealth
         last_day = d == n_days - 1
