@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from gaemi.config.plan import Plan
+from gaemi.engine import layout as L
 from gaemi.engine.run import RawPaths, months_in, run_path_block
 from gaemi.engine.spec import EngineSpec, build_spec, plan_rate_names
 from gaemi.errors import ConfigError
@@ -116,10 +117,14 @@ class ChunkStats:
 
 def run_chunk(specs: Sequence[EngineSpec], scenarios, path_start: int, path_stop: int, n_months: int,
               bins: Sequence[WealthBins], implementation: str = "compiled",
-              single_thread: bool = False, goals: Sequence[Any] | None = None) -> list[ChunkStats]:
+              single_thread: bool = False, goals: Sequence[Any] | None = None,
+              outputs: Sequence[RawPaths] | None = None) -> list[ChunkStats]:
     """Simulate paths ``[path_start, path_stop)`` for every plan spec on the same block of
     futures and reduce them (this is also the dask task). ``goals[k]``, when given, returns the
-    per-path goal targets of plan k for the path range (home prices from an index)."""
+    per-path goal targets of plan k for the path range (home prices from an index).
+    ``outputs[k]``, when given, are the buffers plan k's fused kernel writes into (a serial run
+    passes rows of its whole-run arrays and one reused month-end buffer: no per-chunk
+    allocation, no concatenation)."""
     import dataclasses
 
     if goals:
@@ -141,11 +146,14 @@ def run_chunk(specs: Sequence[EngineSpec], scenarios, path_start: int, path_stop
         if implementation == "compiled" else None
     block = None if fused else scenarios.block(path_start, path_stop)
     out = []
-    for spec, b in zip(specs, bins):
+    for k, (spec, b) in enumerate(zip(specs, bins)):
         if fused:
-            raw = fused(spec, scenarios, path_start, path_stop, n_months)
+            raw = fused(spec, scenarios, path_start, path_stop, n_months, outputs[k] if outputs else None)
         else:
             raw = run_path_block(spec, block, n_months, implementation)
+            if outputs:
+                outputs[k].floats[:] = raw.floats
+                outputs[k].ints[:] = raw.ints
         out.append(ChunkStats(path_start, raw.floats, raw.ints, b.histogram(raw.month_wealth),
                               time.perf_counter() - t0))
     return out
@@ -263,8 +271,22 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
             progress(done_paths, scen.n_paths, time.perf_counter() - t0)
 
     if workers <= 1 and not scheduler:
+        # write every chunk's per-path outputs in place into whole-run arrays and reuse one
+        # month-end buffer per chunk size: fresh memory costs page faults on every chunk
+        whole = [(np.zeros((scen.n_paths, L.N_FLOAT)), np.zeros((scen.n_paths, L.N_INT), dtype=np.int64))
+                 for _ in specs]
+        month_buffers: dict[tuple[int, int], np.ndarray] = {}
         for a, b in chunks:
-            collect(run_chunk(specs, scen, a, b, n_months, bins, implementation, False, goals), b - a)
+            outputs = []
+            for k in range(len(specs)):
+                buf = month_buffers.get((k, b - a))
+                if buf is None:
+                    buf = month_buffers[(k, b - a)] = np.empty((n_months, b - a))
+                outputs.append(RawPaths(buf.T, whole[k][0][a:b], whole[k][1][a:b]))
+            collect(run_chunk(specs, scen, a, b, n_months, bins, implementation, False, goals, outputs), b - a)
+        for k, (floats, ints) in enumerate(whole):  # one part: the whole run's arrays
+            first = results[k][0]
+            results[k] = [ChunkStats(0, floats, ints, first.month_hist, sum(c.seconds for c in results[k]))]
         return results
     from distributed import Client, LocalCluster, as_completed
 
@@ -295,8 +317,8 @@ def _assemble(plan: Plan, parts: list[ChunkStats], bins: WealthBins, n_days: int
               provenance: dict[str, Any]) -> SimulationResult:
     hist = parts[0].month_hist  # the sum over every chunk (see _execute.collect)
     parts = sorted(parts, key=lambda c: c.path_start)
-    floats = np.concatenate([c.floats for c in parts])
-    ints = np.concatenate([c.ints for c in parts])
+    floats = parts[0].floats if len(parts) == 1 else np.concatenate([c.floats for c in parts])
+    ints = parts[0].ints if len(parts) == 1 else np.concatenate([c.ints for c in parts])
     fan = pd.DataFrame(bins.quantiles(hist, FAN_QUANTILES),
                        columns=[f"p{round(q * 100)}" for q in FAN_QUANTILES],
                        index=pd.RangeIndex(1, hist.shape[0] + 1, name="month"))

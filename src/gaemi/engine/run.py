@@ -54,12 +54,26 @@ def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementa
     return out
 
 
-def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int) -> RawPaths:
+def _check_out(out: RawPaths | None, n_paths: int, n_months: int) -> RawPaths:
+    """``out`` (buffers a caller reuses or writes in place) or fresh outputs."""
+    if out is None:
+        return _outputs(n_paths, n_months)
+    if out.floats.shape != (n_paths, L.N_FLOAT) or out.ints.shape != (n_paths, L.N_INT) \
+            or out.month_wealth.shape != (n_paths, n_months):
+        raise ValueError("output buffers of the wrong shape")
+    out.month_wealth[:] = np.nan
+    return out
+
+
+def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int,
+                        out: RawPaths | None = None) -> RawPaths:
     """Paths ``[path_start, path_stop)`` of a :class:`~gaemi.scenarios.StationaryBootstrap`, with the
-    rows drawn inline in the compiled kernel (same numbers as ``run_path_block`` on its blocks)."""
+    rows drawn inline in the compiled kernel (same numbers as ``run_path_block`` on its blocks).
+    ``out``: buffers to write into (C-contiguous floats and ints, month-end wealth a transposed
+    C-contiguous months x paths array), e.g. rows of a whole run's arrays."""
     from gaemi.engine.kernels import run_block_bootstrap
 
-    out = _outputs(path_stop - path_start, n_months)
+    out = _check_out(out, path_stop - path_start, n_months)
     k0, k1 = scenarios.keys
     table = scenarios.block(0, 1)  # shared table (cheap: one path of rows)
     run_block_bootstrap(
@@ -74,12 +88,14 @@ def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop:
     return out
 
 
-def run_parametric_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int) -> RawPaths:
+def run_parametric_fused(spec: EngineSpec, scenarios, path_start: int, path_stop: int, n_months: int,
+                         out: RawPaths | None = None) -> RawPaths:
     """Paths ``[path_start, path_stop)`` of a :class:`~gaemi.scenarios.Parametric`, generated inline
-    per path in the compiled kernel (same numbers as ``run_path_block`` on its blocks)."""
+    in the compiled kernel (same numbers as ``run_path_block`` on its blocks); ``out`` as for
+    :func:`run_bootstrap_fused`."""
     from gaemi.engine.kernels import run_block_parametric
 
-    out = _outputs(path_stop - path_start, n_months)
+    out = _check_out(out, path_stop - path_start, n_months)
     table = scenarios.block(0, 1)  # one path: its rates and gaps are every path's constants
     run_block_parametric(
         path_start, scenarios.n_days, scenarios.kernel_args(),
