@@ -34,8 +34,11 @@ Randomness: path p draws from per-path SFC64 streams (:mod:`gaemi.scenarios.sfc6
 (seed, purpose, p): the diffusion normals and chi-square mixing (0), each asset's jumps (2, a)
 and each asset's collapse day (3, a): switching jumps on leaves the diffusion draws unchanged,
 so comparisons run on common random numbers. Generation is compiled
-(:mod:`gaemi.scenarios.parametric_kernel`): normals by Marsaglia's polar method, chi-square as
-2 x Gamma(df/2) by Marsaglia & Tsang (2000), Poisson by inversion.
+(:mod:`gaemi.scenarios.parametric_kernel`, samplers in :mod:`gaemi.scenarios.variates`):
+normals by the ziggurat (Marsaglia & Tsang 2000); the chi-square exactly as ``-2 log((1 - u_1)
+... (1 - u_k)) (+ z**2 for odd df)`` for an integer ``df <= 30`` and as 2 x Gamma(df/2) by
+Marsaglia & Tsang (2000) otherwise; Poisson by inversion. Inside a Monte Carlo run, 64 paths are
+generated in lock-step (SIMD) with the same draws as the per-path generator, bit for bit.
 """
 
 from __future__ import annotations
