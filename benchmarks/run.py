@@ -5,7 +5,7 @@
 Times, in one run and on the same machine:
   * the whole Monte Carlo run (generation, engine, statistics) for the bootstrap model (fused
     kernel: rows drawn inline, 64 paths in lock-step per thread) and the parametric Student-t
-    model (64 paths generated in lock-step a 32-day window at a time, then the same engine);
+    model (64 paths generated in lock-step, 256 days at a time, then the same engine);
   * the bare cost of drawing the bootstrap rows and gathering the returns, no portfolio logic:
     the same lock-step draw as the engine plus one gather a path-day (``bare_gather``), and for
     comparison the same draw path by path (scalar) and materialised with a numpy gather;
