@@ -60,7 +60,7 @@ Lanes = namedtuple(
     "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today "
     "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
     "wipe_day ruin_day "
-    "graduated stopped special nm value alive term_hit sa sb sc sw",
+    "graduated stopped nm value alive term_hit sa sb sc sw",
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
 # scalar code when its wealth is below ``peak * stop_alarm`` (the stop-loss; -inf when none is
@@ -135,8 +135,7 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
         i_never.copy(), i_never.copy(), i_never.copy(),  # goal_day, stop_day, first_forced
         np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), i_never.copy(), i_never.copy(),
-        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
-        np.zeros(n, dtype=np.bool_),  # graduated, stopped, special, nm
+        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),  # graduated, stopped, nm
         np.empty((n_inst, n)), np.ones((n_inst, n), dtype=np.bool_), np.zeros((n_inst, n), dtype=np.bool_),
         np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64),
         np.zeros(n, dtype=np.uint64),
@@ -244,7 +243,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     Written as one function on purpose: every array is bound to a local name once, before the
     day loop. Taking an array out of a tuple, or passing it to a function, costs numba a pair
     of atomic reference-count updates; done per lane-day they cost more than the simulation.
-    The rare steps (lanes flagged ``special``) are the reference's steps 2-7 in scalar code.
+    The rare steps (lanes whose bit is set in the day's mask ``todo``) are the reference's steps 2-7
+    in scalar code.
     """
     n = lanes.row.shape[0]
     n_rows = mkt.table.shape[0]
@@ -261,7 +261,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
     first_forced, n_forced, n_calls, wipe_day, ruin_day = (lanes.first_forced, lanes.n_forced, lanes.n_calls,
                                                            lanes.wipe_day, lanes.ruin_day)
-    graduated, stopped, special, new_today = lanes.graduated, lanes.stopped, lanes.special, lanes.nm
+    graduated, stopped, new_today = lanes.graduated, lanes.stopped, lanes.nm
     value, alive, term_hit = lanes.value, lanes.alive, lanes.term_hit
     sa, sb, sc, sw = lanes.sa, lanes.sb, lanes.sc, lanes.sw
     n_inst = value.shape[0]
@@ -417,7 +417,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 wl = rk + dp - ln
                 sp = retier | _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
                                     call_day[l], new_today[l], threshold_rule, maintenance)
-                special[l] = sp
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
@@ -477,7 +476,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 wl = rk + deposit[l] - ln
                 sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l], call_day[l],
                            new_today[l], threshold_rule, maintenance)
-                special[l] = sp
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
