@@ -57,7 +57,7 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth loan_prev interest_prev goal_today "
+    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth goal_today "
     "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
     "wipe_day ruin_day "
     "graduated stopped nm value alive term_hit sa sb sc sw",
@@ -129,7 +129,7 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         np.full(n, capital), f0.copy(), np.full(n, capital),  # peak, max_dd, min_w
         f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
         f0.copy(), np.full(n, -np.inf), np.full(n, np.inf),  # tier_rate, tier_hi, tier_lo (forces a first lookup)
-        f0.copy(), f0.copy(), f0.copy(), f0.copy(), f0.copy(),  # risky, wealth, loan_prev, interest_prev, goal_today
+        f0.copy(), f0.copy(), f0.copy(),  # risky, wealth, goal_today
         np.full(n, stop_alarm), np.ones(n),  # stop_alarm, dd_keep
         np.full(n, floor), f0.copy(),  # floor_alarm, goal_gate
         i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
@@ -257,7 +257,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                            lanes.under_growth)
     tier_rate, tier_hi, tier_lo, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.tier_lo, lanes.risky, lanes.wealth
     stop_alarm, dd_keep, floor_alarm, goal_gate = lanes.stop_alarm, lanes.dd_keep, lanes.floor_alarm, lanes.goal_gate
-    loan_prev, interest_prev, goal_today = lanes.loan_prev, lanes.interest_prev, lanes.goal_today
+    goal_today = lanes.goal_today
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
     first_forced, n_forced, n_calls, wipe_day, ruin_day = (lanes.first_forced, lanes.n_forced, lanes.n_calls,
                                                            lanes.wipe_day, lanes.ruin_day)
@@ -393,10 +393,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                          tier_rate[l], tier_hi[l], tier_lo[l])
                 deposit[l] = dp
                 age[l] = ag
-                loan_prev[l] = ln
-                interest_prev[l] = ip
-                loan[l] = ln + interest if owes else ln
-                interest_paid[l] = ip + interest if owes else ip
+                pay = owes & (not retier)  # a new tier's interest is settled below
+                loan[l] = ln + interest if pay else ln
+                interest_paid[l] = ip + interest if pay else ip
         else:
             for l in range(n):
                 r = row[l]
@@ -407,11 +406,10 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                          tier_rate[l], tier_hi[l], tier_lo[l])
                 deposit[l] = dp
                 age[l] = ag
-                loan_prev[l] = ln
-                interest_prev[l] = ip
-                ln = ln + interest if owes else ln
+                pay = owes & (not retier)  # a new tier's interest is charged in the scalar step
+                ln = ln + interest if pay else ln
                 loan[l] = ln
-                interest_paid[l] = ip + interest if owes else ip
+                interest_paid[l] = ip + interest if pay else ip
                 rk = risky[l]
                 pk = peak[l]
                 wl = rk + dp - ln
@@ -422,11 +420,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 wealth[l] = wl
         if month_start:
             for l in range(n):  # the saving is added after the interest: settle new tiers first
-                if loan_prev[l] > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
+                if loan[l] > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
                     _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
-                    interest = loan_prev[l] * tier_rate[l] * table[row[l], c_gap] * INV365
-                    loan[l] = loan_prev[l] + interest
-                    interest_paid[l] = interest_prev[l] + interest
+                    interest = loan[l] * tier_rate[l] * table[row[l], c_gap] * INV365
+                    loan[l] += interest
+                    interest_paid[l] += interest
             # 2. the month's saving, for every lane at once (lanes where the saving first repays
             #    a loan, or a holding was terminated, are left to the scalar step: new_today)
             mo = month[0] + 1
@@ -482,13 +480,14 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         while todo:
             l = np.int64(lowest_bit(todo))
             todo &= todo - np.uint64(1)
-            ln = loan_prev[l]
+            ln = loan[l]
             if not month_start and ln > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
-                # the loan's age left its cached tier: today's interest at the new tier
+                # the loan's age left its cached tier (its interest was not charged above): today's
+                # interest at the new tier
                 _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
                 interest = ln * tier_rate[l] * table[row[l], c_gap] * INV365
                 loan[l] = ln + interest
-                interest_paid[l] = interest_prev[l] + interest
+                interest_paid[l] += interest
             dep_l = deposit[l]
             loan_l = loan[l]
             grad_l = graduated[l]
