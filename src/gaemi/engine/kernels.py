@@ -384,6 +384,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         month_start = lockstep_months and new_month[0, d]
         todo = np.uint64(0)  # the lanes a rule may act on today, one bit each
         if month_start:
+            settle = np.uint64(0)  # lanes whose loan entered a new rate tier today
             for l in range(n):
                 r = row[l]
                 under_growth[l] *= table[r, c_under]  # all ones when no fund is tracked
@@ -396,6 +397,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 pay = owes & (not retier)  # a new tier's interest is settled below
                 loan[l] = ln + interest if pay else ln
                 interest_paid[l] = ip + interest if pay else ip
+                settle |= np.uint64(retier) << np.uint64(l)
         else:
             for l in range(n):
                 r = row[l]
@@ -419,12 +421,13 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
         if month_start:
-            for l in range(n):  # the saving is added after the interest: settle new tiers first
-                if loan[l] > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
-                    _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
-                    interest = loan[l] * tier_rate[l] * table[row[l], c_gap] * INV365
-                    loan[l] += interest
-                    interest_paid[l] += interest
+            while settle:  # the saving is added after the interest: settle new tiers first
+                l = np.int64(lowest_bit(settle))
+                settle &= settle - np.uint64(1)
+                _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
+                interest = loan[l] * tier_rate[l] * table[row[l], c_gap] * INV365
+                loan[l] += interest
+                interest_paid[l] += interest
             # 2. the month's saving, for every lane at once (lanes where the saving first repays
             #    a loan, or a holding was terminated, are left to the scalar step: new_today)
             mo = month[0] + 1
@@ -433,29 +436,31 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             borrow = loan_to_equity * risky_cash if margin_on_contrib else 0.0
             for i in range(n_inst):
                 buy[i] = (risky_cash + borrow) * inst_weight[i] / risky_weight
+            for l in range(n):  # whether a holding was terminated (new_today as scratch)
+                new_today[l] = False
+            for i in range(n_inst):
+                for l in range(n):
+                    new_today[l] |= not alive[i, l]
             for l in range(n):
-                dead = False
-                for i in range(n_inst):
-                    dead |= not alive[i, l]
+                dead = new_today[l]
                 safe = graduated[l] | stopped[l]
                 scalar = (cash > 0.0) & (((loan[l] > 0.0) & (risky[l] <= 0.0)) | (dead & ~safe))
                 new_today[l] = scalar
-                if not scalar:
-                    month[l] = mo
-                    inv = invested[l] + cash
-                    invested[l] = inv
-                    lo = wipe_f * inv if wipe_day[l] < 0 else -np.inf
-                    lo2 = ruin_f * inv if ruin_day[l] < 0 else -np.inf
-                    floor_alarm[l] = lo if lo > lo2 else lo2
-                    if cash > 0.0:
-                        if safe:
-                            deposit[l] += cash
-                        else:
-                            deposit[l] += deposit_weight * cash
-                            if margin_on_contrib:
-                                if loan[l] <= 0.0:
-                                    age[l] = 0.0
-                                loan[l] += borrow
+                # the rest as selects, not branches, so that the loop compiles to vector code
+                keep = not scalar
+                month[l] = mo if keep else month[l]
+                inv = invested[l] + cash
+                invested[l] = inv if keep else invested[l]
+                lo = wipe_f * inv if wipe_day[l] < 0 else -np.inf
+                lo2 = ruin_f * inv if ruin_day[l] < 0 else -np.inf
+                floor_alarm[l] = (lo if lo > lo2 else lo2) if keep else floor_alarm[l]
+                add = keep & (cash > 0.0)
+                dp = deposit[l]
+                deposit[l] = (dp + cash if safe else dp + deposit_weight * cash) if add else dp
+                lend = add & (not safe) & margin_on_contrib
+                ln = loan[l]
+                age[l] = 0.0 if (lend & (ln <= 0.0)) else age[l]
+                loan[l] = ln + borrow if lend else ln
             if cash > 0.0:
                 for i in range(n_inst):
                     b_i = buy[i]
