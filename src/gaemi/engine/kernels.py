@@ -297,6 +297,12 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     # a shared month calendar and no rebalancing: month starts are added for every lane at once
     lockstep_months = nm_step == 0 and rebal_rule == L.REBAL_NONE
     buy = np.zeros(n_inst)
+    # one or two holdings, none of which can be terminated: the holdings step as one loop
+    plain = 1 <= n_inst <= 2
+    for i in range(n_inst):
+        plain &= inst_term[i] <= 0.0
+    fee0 = fee_daily[0] if n_inst > 0 else 0.0
+    fee1 = fee_daily[1] if n_inst > 1 else 0.0
     for l in range(n):
         new_today[l] = False
 
@@ -316,10 +322,34 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 row[l] = own + l
 
         # 1. market: holdings (fees on the day's opening value), termination
-        for l in range(n):
-            risky[l] = 0.0
         any_term = False
-        for i in range(n_inst):
+        if plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
+            for l in range(n):
+                v0 = value[0, l]
+                g0 = table[row[l], 0]
+                fees_paid[l] += v0 * fee0
+                y0 = v0 * g0
+                value[0, l] = y0
+                risky[l] = y0
+                fund_growth[l] *= g0 if track == 0 else 1.0
+        elif plain:
+            for l in range(n):
+                r = row[l]
+                v0 = value[0, l]
+                v1 = value[1, l]
+                g0 = table[r, 0]
+                g1 = table[r, 1]
+                fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
+                y0 = v0 * g0
+                y1 = v1 * g1
+                value[0, l] = y0
+                value[1, l] = y1
+                risky[l] = y0 + y1
+                fund_growth[l] *= g0 if track == 0 else (g1 if track == 1 else 1.0)
+        else:
+            for l in range(n):
+                risky[l] = 0.0
+        for i in range(n_inst if plain else 0, n_inst):
             fee = fee_daily[i]
             if inst_term[i] > 0.0:  # a fund that can be terminated: held, and the row's drop deep enough
                 for l in range(n):
