@@ -64,9 +64,10 @@ Lanes = namedtuple(
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
 # scalar code when its wealth is below ``peak * stop_alarm`` (the stop-loss; -inf when none is
-# armed), at or below ``floor_alarm`` (the wipe-out or ruin floor, while not yet crossed), at or
-# above the day's goal plus ``goal_gate`` (0 until the goal is reached, then +inf), or when its
-# collateral is short of the maintenance ratio or a call is open. A new maximum drawdown (wealth
+# armed), at or below ``floor_alarm`` (the wipe-out or ruin floor, while not yet crossed; +inf
+# while a margin call is open, and on the lane's own month start when months are not shared),
+# at or above the day's goal plus ``goal_gate`` (0 until the goal is reached, then +inf), or
+# when its collateral is short of the maintenance ratio. A new maximum drawdown (wealth
 # below ``peak * dd_keep``, ``dd_keep = 1 - max_drawdown``) is settled in the vector loop.
 
 
@@ -182,14 +183,13 @@ def _write_outputs(lanes, f_out, i_out):
 
 # --------------------------------------------------------------------------- per-lane helpers
 @njit(cache=True, inline="always")
-def _look(wealth, risky, loan, peak, goal_line, stop_alarm, floor_alarm, call_day, new_month, every_day, maintenance):
-    """May a rule act on this lane today? True on a month start (or every day under threshold
-    rebalancing), at or above the goal line, below ``peak * stop_alarm`` (the stop-loss), at or
-    below ``floor_alarm``, or with a loan whose collateral is
-    short of the maintenance ratio or whose call is open. Scalars only (no arrays: see
-    :func:`_run_group`)."""
-    return (new_month | every_day | (wealth >= goal_line) | (wealth < peak * stop_alarm) | (wealth <= floor_alarm)
-            | ((loan > 0.0) & (risky > 0.0) & ((risky < maintenance * loan) | (call_day >= 0))))
+def _look(wealth, risky, loan, peak, goal_line, stop_alarm, floor_alarm, force, maintenance):
+    """May a rule act on this lane today? True when ``force``d, at or above the goal line, below
+    ``peak * stop_alarm`` (the stop-loss), at or below ``floor_alarm`` (+inf while a margin call
+    is open or on a lane's own month start), or with a loan whose collateral is short of the
+    maintenance ratio. Scalars only (no arrays: see :func:`_run_group`)."""
+    return (force | (wealth >= goal_line) | (wealth < peak * stop_alarm) | (wealth <= floor_alarm)
+            | ((loan > 0.0) & (risky > 0.0) & (risky < maintenance * loan)))
 
 
 @njit(cache=True, inline="always")
@@ -403,7 +403,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         # between the two, so they run as separate loops; on other days as one.
         if not lockstep_months:
             for l in range(n):
-                new_today[l] = new_month[l * nm_step, d]
+                nm = new_month[l * nm_step, d]
+                new_today[l] = nm
+                floor_alarm[l] = np.inf if nm else floor_alarm[l]  # the scalar step restores it
         if g_step == 0:
             tgt = goal_target[0, d]
             for l in range(n):
@@ -445,8 +447,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 rk = risky[l]
                 pk = peak[l]
                 wl = rk + dp - ln
-                sp = retier | _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
-                                    call_day[l], new_today[l], threshold_rule, maintenance)
+                sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
+                           retier | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
@@ -483,7 +485,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 invested[l] = inv if keep else invested[l]
                 lo = wipe_f * inv if wipe_day[l] < 0 else -np.inf
                 lo2 = ruin_f * inv if ruin_day[l] < 0 else -np.inf
-                floor_alarm[l] = (lo if lo > lo2 else lo2) if keep else floor_alarm[l]
+                floor = np.inf if call_day[l] >= 0 else (lo if lo > lo2 else lo2)
+                floor_alarm[l] = floor if keep else floor_alarm[l]
                 add = keep & (cash > 0.0)
                 dp = deposit[l]
                 deposit[l] = (dp + cash if safe else dp + deposit_weight * cash) if add else dp
@@ -507,8 +510,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 ln = loan[l]
                 pk = peak[l]
                 wl = rk + deposit[l] - ln
-                sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l], call_day[l],
-                           new_today[l], threshold_rule, maintenance)
+                sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
+                           new_today[l] | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
                 wealth[l] = wl
@@ -686,7 +689,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             stop_alarm[l] = stop_mult if (stop_on and not stop_l and not grad_l) else -np.inf
             lo = wipe_f * invested[l] if wipe_day[l] < 0 else -np.inf
             lo2 = ruin_f * invested[l] if ruin_day[l] < 0 else -np.inf
-            floor_alarm[l] = lo if lo > lo2 else lo2
+            floor_alarm[l] = np.inf if call_l >= 0 else (lo if lo > lo2 else lo2)
 
         # 7. month-end wealth
         last_day = d == n_days - 1
