@@ -57,7 +57,7 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi tier_lo risky wealth goal_today "
+    "fund_growth under_growth tier_rate tier_hi risky wealth goal_today "
     "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
     "wipe_day ruin_day "
     "graduated stopped nm value alive term_hit sa sb sc sw",
@@ -129,7 +129,7 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         f0.copy(), np.full(n, capital), f0.copy(), f0.copy(),  # age, invested, interest_paid, fees_paid
         np.full(n, capital), f0.copy(), np.full(n, capital),  # peak, max_dd, min_w
         f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
-        f0.copy(), np.full(n, -np.inf), np.full(n, np.inf),  # tier_rate, tier_hi, tier_lo (forces a first lookup)
+        f0.copy(), np.full(n, -np.inf),  # tier_rate, tier_hi (-inf: look the tier up on the next day owing)
         f0.copy(), f0.copy(), f0.copy(),  # risky, wealth, goal_today
         np.full(n, stop_alarm), np.ones(n),  # stop_alarm, dd_keep
         np.full(n, floor), f0.copy(),  # floor_alarm, goal_gate
@@ -205,19 +205,21 @@ def _bookkeep(special, wealth, peak, min_w, max_dd, dd_keep):
 
 
 @njit(cache=True, inline="always")
-def _accrue(deposit, dep_inc, loan, age, gap, tier_rate, tier_hi, tier_lo):
+def _accrue(deposit, dep_inc, loan, age, gap, tier_rate, tier_hi):
     """A day's deposit interest, the loan's age, whether it left its cached tier, and its
-    interest at the cached tier (step 1 of the reference, same arithmetic)."""
+    interest at the cached tier (step 1 of the reference, same arithmetic). The age only grows
+    between resets to 0, and every reset sets ``tier_hi`` to -inf, so passing the tier's upper
+    bound is the only way to leave it."""
     deposit = deposit + deposit * dep_inc if deposit > 0.0 else deposit
     owes = loan > 0.0
     age = age + gap if owes else age
-    retier = owes & ((age > tier_hi) | (age <= tier_lo))
+    retier = owes & (age > tier_hi)
     interest = loan * tier_rate * gap * INV365
     return deposit, age, retier, interest, owes
 
 
 @njit(cache=True, inline="always")
-def _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates):
+def _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates):
     """Look up lane ``l``'s margin rate tier for its loan's age and cache its bounds."""
     n_tiers = tier_days.shape[0]
     k = 0
@@ -225,7 +227,6 @@ def _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates):
         k += 1
     tier_rate[l] = tier_rates[k]
     tier_hi[l] = tier_days[k] if k < n_tiers - 1 else np.inf
-    tier_lo[l] = tier_days[k - 1] if k > 0 else -np.inf
 
 
 # --------------------------------------------------------------------------- the group's days
@@ -255,7 +256,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                      lanes.min_w)
     forced_sold, forced_loss, fund_growth, under_growth = (lanes.forced_sold, lanes.forced_loss, lanes.fund_growth,
                                                            lanes.under_growth)
-    tier_rate, tier_hi, tier_lo, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.tier_lo, lanes.risky, lanes.wealth
+    tier_rate, tier_hi, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.risky, lanes.wealth
     stop_alarm, dd_keep, floor_alarm, goal_gate = lanes.stop_alarm, lanes.dd_keep, lanes.floor_alarm, lanes.goal_gate
     goal_today = lanes.goal_today
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
@@ -423,7 +424,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 ln = loan[l]
                 ip = interest_paid[l]
                 dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
-                                                         tier_rate[l], tier_hi[l], tier_lo[l])
+                                                         tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
                 pay = owes & (not retier)  # a new tier's interest is settled below
@@ -437,7 +438,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 ln = loan[l]
                 ip = interest_paid[l]
                 dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
-                                                         tier_rate[l], tier_hi[l], tier_lo[l])
+                                                         tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
                 pay = owes & (not retier)  # a new tier's interest is charged in the scalar step
@@ -456,7 +457,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             while settle:  # the saving is added after the interest: settle new tiers first
                 l = np.int64(lowest_bit(settle))
                 settle &= settle - np.uint64(1)
-                _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
+                _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates)
                 interest = loan[l] * tier_rate[l] * table[row[l], c_gap] * INV365
                 loan[l] += interest
                 interest_paid[l] += interest
@@ -492,7 +493,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 deposit[l] = (dp + cash if safe else dp + deposit_weight * cash) if add else dp
                 lend = add & (not safe) & margin_on_contrib
                 ln = loan[l]
-                age[l] = 0.0 if (lend & (ln <= 0.0)) else age[l]
+                fresh = lend & (ln <= 0.0)  # a new loan: its age restarts, its tier is looked up
+                age[l] = 0.0 if fresh else age[l]
+                tier_hi[l] = -np.inf if fresh else tier_hi[l]
                 loan[l] = ln + borrow if lend else ln
             if cash > 0.0:
                 for i in range(n_inst):
@@ -519,10 +522,10 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             l = np.int64(lowest_bit(todo))
             todo &= todo - np.uint64(1)
             ln = loan[l]
-            if not month_start and ln > 0.0 and (age[l] > tier_hi[l] or age[l] <= tier_lo[l]):
+            if not month_start and ln > 0.0 and age[l] > tier_hi[l]:
                 # the loan's age left its cached tier (its interest was not charged above): today's
                 # interest at the new tier
-                _retier(l, age, tier_rate, tier_hi, tier_lo, tier_days, tier_rates)
+                _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates)
                 interest = ln * tier_rate[l] * table[row[l], c_gap] * INV365
                 loan[l] = ln + interest
                 interest_paid[l] += interest
@@ -550,6 +553,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                         if loan_l <= 0.0:
                             loan_l = 0.0
                             age[l] = 0.0
+                            tier_hi[l] = -np.inf
                     if grad_l or stop_l:
                         dep_l += cash
                     elif cash > 0.0:
@@ -560,6 +564,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                             borrow = loan_to_equity * risky_cash
                             if loan_l <= 0.0:
                                 age[l] = 0.0
+                                tier_hi[l] = -np.inf
                             loan_l += borrow
                         for i in range(n_inst):
                             b_i = (risky_cash + borrow) * inst_weight[i] / risky_weight
@@ -648,6 +653,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                             dep_l += proceeds - loan_l
                             loan_l = 0.0
                             age[l] = 0.0
+                            tier_hi[l] = -np.inf
                         else:
                             loan_l -= proceeds
                         risky_now -= sold
