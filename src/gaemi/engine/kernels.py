@@ -427,9 +427,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                          tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
-                pay = owes & (not retier)  # a new tier's interest is settled below
-                loan[l] = ln + interest if pay else ln
-                interest_paid[l] = ip + interest if pay else ip
+                charge = owes & (not retier)  # a new tier's interest is settled below
+                loan[l] = ln + interest if charge else ln
+                interest_paid[l] = ip + interest if charge else ip
                 settle |= np.uint64(retier) << np.uint64(l)
         else:
             for l in range(n):
@@ -441,10 +441,10 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                          tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
-                pay = owes & (not retier)  # a new tier's interest is charged in the scalar step
-                ln = ln + interest if pay else ln
+                charge = owes & (not retier)  # a new tier's interest is charged in the scalar step
+                ln = ln + interest if charge else ln
                 loan[l] = ln
-                interest_paid[l] = ip + interest if pay else ip
+                interest_paid[l] = ip + interest if charge else ip
                 rk = risky[l]
                 pk = peak[l]
                 wl = rk + dp - ln
