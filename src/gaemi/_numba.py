@@ -82,7 +82,8 @@ if DISABLE_JIT:  # pragma: no cover - exercised by an env-var test run
         return _np.int64(i).view(_np.float64)
 
     def lowest_bit(mask):
-        return (int(mask) & -int(mask)).bit_length() - 1
+        m = int(mask)
+        return (m & -m).bit_length() - 1 if m else 64
 else:
     from llvmlite import ir as _ir
     from numba.core import types as _types
