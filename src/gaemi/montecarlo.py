@@ -217,15 +217,19 @@ def scenario_stats(scen, basis: dict[str, float], sample_paths: int = 1024) -> d
     ``mu = 252 * mean``, ``sigma = sqrt(252 * var)`` per underlying, and each rate's mean accrual
     a year (``252 * mean(rate * gap_days / basis)``). Used for the Kelly leverage."""
     blk = scen.block(0, min(scen.n_paths, sample_paths))
-    rows = blk.index.ravel()
-    r = blk.returns[rows]
+    # the sampled path-days as how often each table row is read: moments are weighted sums over
+    # the table (the same numbers as gathering every path-day, without the gathers)
+    count = np.bincount(blk.index.ravel(), minlength=blk.returns.shape[0]).astype(np.float64)
+    n = float(count.sum())
     out: dict[str, Any] = {"underlyings": {}, "rates": {}}
     for k, name in enumerate(scen.underlyings):
-        out["underlyings"][name] = {"mu": float(r[:, k].mean() * DAYS_PER_YEAR),
-                                    "sigma": float(np.sqrt(r[:, k].var() * DAYS_PER_YEAR))}
+        r = blk.returns[:, k]
+        mean = float(count @ r) / n
+        var = float(count @ (r - mean) ** 2) / n
+        out["underlyings"][name] = {"mu": mean * DAYS_PER_YEAR, "sigma": float(np.sqrt(var * DAYS_PER_YEAR))}
     for k, name in enumerate(scen.rate_names):
-        acc = blk.rates[rows, k] * blk.gap_days[rows] / basis.get(name, 365.0)
-        out["rates"][name] = float(acc.mean() * DAYS_PER_YEAR)
+        acc = blk.rates[:, k] * blk.gap_days / basis.get(name, 365.0)
+        out["rates"][name] = float(count @ acc) / n * DAYS_PER_YEAR
     return out
 
 

@@ -19,7 +19,7 @@ from scipy import stats
 from gaemi._numba import lowest_bit, njit
 from gaemi.scenarios import Jump, Parametric
 from gaemi.scenarios import variates as V
-from gaemi.scenarios.parametric_kernel import generate_window, new_streams, parametric_block
+from gaemi.scenarios.parametric_kernel import generate_window, new_streams, parametric_block, parametric_block_per_path
 from gaemi.scenarios.sfc64 import seed_path
 
 
@@ -165,7 +165,9 @@ def test_lockstep_generation_equals_per_path_generation(kw):
     names = kw.pop("underlyings")
     s = Parametric(names, 200, 75, seed=17, annual_drift=0.05, **kw)
     args = s.kernel_args()
-    per_path = parametric_block(3, 101, 75, *args)
+    per_path = parametric_block_per_path(3, 101, 75, *args)
     for n, window in ((64, 32), (37, 7)):
         got = np.concatenate([_lockstep(3 + a, min(n, 101 - a), 75, window, args) for a in range(0, 101, n)])
         np.testing.assert_array_equal(got, per_path)
+    np.testing.assert_array_equal(parametric_block(3, 101, 75, *args), per_path)  # what Parametric.block uses
+    np.testing.assert_array_equal(parametric_block(3, 101, 300, *args)[:, :75], per_path)  # windows of 256 days

@@ -306,6 +306,10 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     fee1 = fee_daily[1] if n_inst > 1 else 0.0
     for l in range(n):
         new_today[l] = False
+    if d_start == 0:  # months a lane does not reach stay NaN (the outputs' contract)
+        for m in range(n_months):
+            for l in range(n):
+                month_wealth[m, l] = np.nan
 
     for d in range(d_start, d_stop):
         # 1. the day's rows

@@ -130,13 +130,45 @@ def parametric_path(path, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t
 
 
 @njit(cache=True, parallel=True)
-def parametric_block(path_start, n_paths, n_days, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df,
-                     jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor):
-    """(n_paths, n_days, n_assets) returns of paths ``path_start ..``."""
+def parametric_block_per_path(path_start, n_paths, n_days, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t,
+                              df, jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor):
+    """(n_paths, n_days, n_assets) returns of paths ``path_start ..``, one path at a time (the
+    plain form :func:`parametric_block` is checked against)."""
     out = np.empty((n_paths, n_days, m.shape[0]))
     for i in prange(n_paths):
         parametric_path(path_start + i, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam,
                         jump_mean, jump_vol, hazard, collapse_loss, log_floor, out[i])
+    return out
+
+
+BLOCK_LANES = 64  # paths generated in lock-step by parametric_block
+BLOCK_WINDOW = 256  # days per generate_window call
+
+
+@njit(cache=True, parallel=True)
+def parametric_block(path_start, n_paths, n_days, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df,
+                     jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor):
+    """(n_paths, n_days, n_assets) returns of paths ``path_start ..``: groups of 64 paths in
+    lock-step (:func:`generate_window`); the same numbers as :func:`parametric_block_per_path`."""
+    n_assets = m.shape[0]
+    out = np.empty((n_paths, n_days, n_assets))
+    for g in prange((n_paths + BLOCK_LANES - 1) // BLOCK_LANES):
+        a = g * BLOCK_LANES
+        n = min(BLOCK_LANES, n_paths - a)
+        sa, sb, sc, sw, ja, jb, jc, jw, cday = new_streams(path_start + a, n, n_days, diff_keys, jump_keys,
+                                                           collapse_keys, hazard)
+        z = np.empty((n_assets + 1, n))
+        gu, scale, xl = np.empty(n), np.empty(n), np.empty(n)
+        raw = np.empty(n, dtype=np.uint64)
+        window = np.empty((n_assets, BLOCK_WINDOW * n))
+        for d0 in range(0, n_days, BLOCK_WINDOW):
+            n_win = min(BLOCK_WINDOW, n_days - d0)
+            generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam,
+                            jump_mean, jump_vol, collapse_loss, log_floor, z, gu, scale, xl, raw, window)
+            for l in range(n):
+                for k in range(n_win):
+                    for i in range(n_assets):
+                        out[a + l, d0 + k, i] = window[i, k * n + l]
     return out
 
 
