@@ -178,3 +178,43 @@ def test_fused_parametric_equals_block_engine():
     np.testing.assert_array_equal(fused.floats, block.floats)
     np.testing.assert_array_equal(fused.ints, block.ints)
     np.testing.assert_array_equal(fused.month_wealth, block.month_wealth)
+
+
+BENCH_LIKE_PLAN = {  # benchmarks/plan.toml: a 2x fund and its 1x index, margin, saving, home goal, graduation
+    "name": "bench-like", "currency": "KRW", "horizon_years": 3,
+    "investor": {"capital": 100_000_000, "monthly_saving": 2_000_000, "saving_growth": 0.03},
+    "holdings": [{"asset": "ndxtr", "weight": 0.5, "leverage": 2.0}, {"asset": "ndxtr", "weight": 0.5}],
+    "margin": {"loan_to_equity": 0.5, "maintenance_ratio": 1.4, "call_deadline_days": 2, "haircut": 0.01},
+    "goal": {"kind": "home", "price": 1_106_000_000, "income": 70_000_000},
+    "graduate": {"enabled": True},
+}
+
+
+@pytest.mark.parametrize("model", ["bootstrap", "parametric"])
+def test_fused_two_holding_day_equals_reference(model):
+    """The fused one-loop day for two plain holdings, reading the tracked fund's underlying from
+    the 1x holding's column (``Market.under_src``), against the plain numpy reference."""
+    from gaemi.engine import layout as L
+    from gaemi.engine.kernels import market_table
+    from gaemi.engine.run import run_bootstrap_fused, run_parametric_fused, run_path_block
+    from gaemi.engine.spec import build_spec
+    from gaemi.montecarlo import make_plan_scenarios
+
+    plan = plan_from_dict(BENCH_LIKE_PLAN)
+    panel, scen = make_plan_scenarios([plan], model, 400, 3, 5)
+    spec = build_spec(plan, scen.underlyings, scen.rate_names, scen.n_days,
+                      rate_basis=dict(zip(panel.rate_names, panel.rate_basis)))
+    block = scen.block(100, 400)
+    table = market_table(block.returns, block.rates, block.gap_days, spec.inst_under, spec.inst_lev,
+                         spec.inst_expense, spec.inst_spread, spec.inst_rate_col, spec.inst_basis, spec.inst_term,
+                         spec.dep_rate_col, spec.dep_rate_fixed, spec.dep_spread, spec.track_inst,
+                         block.returns.shape[0])
+    assert table[2] == 1  # the 1x holding stands in for the underlying
+    run = run_bootstrap_fused if model == "bootstrap" else run_parametric_fused
+    fused = run(spec, scen, 100, 400, 40)
+    reference = run_path_block(spec, block, 40, "reference")
+    assert 0 < fused.ints[:, L.GRADUATED].sum() < 300 and fused.ints[:, L.N_CALLS].sum() > 0
+    np.testing.assert_allclose(fused.floats, reference.floats, rtol=1e-9, atol=1e-6)
+    np.testing.assert_array_equal(fused.floats[:, L.UNDER_GROWTH], reference.floats[:, L.UNDER_GROWTH])
+    np.testing.assert_array_equal(fused.ints, reference.ints)
+    np.testing.assert_allclose(fused.month_wealth, reference.month_wealth, rtol=1e-9, atol=1e-6, equal_nan=True)

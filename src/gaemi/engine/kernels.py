@@ -39,12 +39,14 @@ LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with 
 ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day comes from
 
 # Per-row market tables (a row's numbers do not depend on the path).
-Market = namedtuple("Market", "table term")
+Market = namedtuple("Market", "table term under_src")
 # ``table`` has one row per history row (array of structs: a lane's numbers for the day are in
 # one cache line): the holdings' gross returns ``1 + r``, then these columns after them (the
 # tracked fund is one of the holdings: its growth is read from its own column).
 GAP, DEP_INC, UNDER = 0, 1, 2  # + number of holdings
 N_EXTRA = 3
+# ``under_src``: a holding whose column equals the UNDER column on every row (see
+# :func:`_under_source`), or -1.
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
     "Policy",
@@ -93,6 +95,21 @@ def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, i
     table[row, n + GAP] = gap
 
 
+@njit(cache=True)
+def _under_source(inst_under, inst_lev, fee_daily, track_inst):
+    """The first holding that is the tracked fund's underlying itself at 1x without costs, or
+    -1: its growth ``1 + (1 * r + 0 * rf - 0 * spread - 0)`` is ``1 + r``, the UNDER column,
+    bit for bit (every term is finite; adding a zero leaves ``r`` as it is but for the sign of
+    a zero, which ``1 + r`` does not see), so the tracked underlying's growth can be read from
+    that holding's column instead of being gathered again."""
+    if track_inst < 0:
+        return -1
+    for i in range(inst_under.shape[0]):
+        if inst_lev[i] == 1.0 and fee_daily[i] == 0.0 and inst_under[i] == inst_under[track_inst]:
+            return i
+    return -1
+
+
 @njit(cache=True, parallel=True, nogil=True)
 def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
                  inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst, rate_period):
@@ -111,7 +128,13 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
         _market_row(row, row % rate_period, returns, rates, gap_days, inst_under, inst_lev, inst_spread,
                     inst_rate_col, inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
                     track_inst, table, term)
-    return table, term
+    under_src = _under_source(inst_under, inst_lev, fee_daily, track_inst)
+    if under_src >= 0:  # (checked: the argument of _under_source)
+        for row in range(n_rows):
+            if table[row, under_src] != table[row, n_inst + UNDER]:
+                under_src = -1
+                break
+    return table, term, under_src
 
 
 # --------------------------------------------------------------------------- group state
@@ -302,6 +325,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     plain = 1 <= n_inst <= 2
     for i in range(n_inst):
         plain &= inst_term[i] <= 0.0
+    plain2 = plain and n_inst == 2 and lockstep_months and g_step == 0
+    under_held = mkt.under_src >= 0
+    under_1 = mkt.under_src == 1
     fee0 = fee_daily[0] if n_inst > 0 else 0.0
     fee1 = fee_daily[1] if n_inst > 1 else 0.0
     for l in range(n):
@@ -328,7 +354,45 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
 
         # 1. market: holdings (fees on the day's opening value), termination
         any_term = False
-        if plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
+        todo = np.uint64(0)  # the lanes a rule may act on today, one bit each
+        fused = plain2 and not new_month[0, d]
+        if fused:
+            # two plain holdings, shared months and goal, not a month start: the whole vector part
+            # of the day (holdings, accrual, alarms) as one loop
+            tgt = goal_target[0, d]
+            for l in range(n):
+                r = row[l]
+                v0 = value[0, l]
+                v1 = value[1, l]
+                g0 = table[r, 0]
+                g1 = table[r, 1]
+                fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
+                y0 = v0 * g0
+                y1 = v1 * g1
+                value[0, l] = y0
+                value[1, l] = y1
+                rk = y0 + y1
+                risky[l] = rk
+                fund_growth[l] *= g0 if track == 0 else (g1 if track == 1 else 1.0)
+                under_growth[l] *= (g1 if under_1 else g0) if under_held else table[r, c_under]
+                ln = loan[l]
+                ip = interest_paid[l]
+                dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
+                                                         tier_rate[l], tier_hi[l])
+                deposit[l] = dp
+                age[l] = ag
+                charge = owes & (not retier)
+                ln = ln + interest if charge else ln
+                loan[l] = ln
+                interest_paid[l] = ip + interest if charge else ip
+                pk = peak[l]
+                wl = rk + dp - ln
+                sp = _look(wl, rk, ln, pk, tgt + goal_gate[l], stop_alarm[l], floor_alarm[l],
+                           retier | threshold_rule, maintenance)
+                todo |= np.uint64(sp) << np.uint64(l)
+                peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
+                wealth[l] = wl
+        elif plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
             for l in range(n):
                 v0 = value[0, l]
                 g0 = table[row[l], 0]
@@ -411,7 +475,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 nm = new_month[l * nm_step, d]
                 new_today[l] = nm
                 floor_alarm[l] = np.inf if nm else floor_alarm[l]  # the scalar step restores it
-        if g_step == 0:
+        if fused:
+            pass
+        elif g_step == 0:
             tgt = goal_target[0, d]
             for l in range(n):
                 goal_today[l] = tgt
@@ -419,7 +485,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             for l in range(n):
                 goal_today[l] = goal_target[l, d]
         month_start = lockstep_months and new_month[0, d]
-        todo = np.uint64(0)  # the lanes a rule may act on today, one bit each
         if month_start:
             settle = np.uint64(0)  # lanes whose loan entered a new rate tier today
             for l in range(n):
@@ -435,7 +500,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 loan[l] = ln + interest if charge else ln
                 interest_paid[l] = ip + interest if charge else ip
                 settle |= np.uint64(retier) << np.uint64(l)
-        else:
+        elif not fused:
             for l in range(n):
                 r = row[l]
                 under_growth[l] *= table[r, c_under]
@@ -887,7 +952,8 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     fee_daily = inst_expense / 252.0
     pol = Policy(*pol_t)
     lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
-    mkt = Market(columns.T, term)  # lanes read consecutive rows: contiguous per column
+    # lanes read consecutive rows: contiguous per column
+    mkt = Market(columns.T, term, _under_source(inst_under, inst_lev, fee_daily, track_inst))
     no_index = np.zeros((1, 1), dtype=np.int64)
     for d0 in range(0, n_days, GEN_WINDOW):
         n_win = min(GEN_WINDOW, n_days - d0)
