@@ -1,8 +1,11 @@
 """The samplers behind parametric futures (gaemi.scenarios.variates), against closed forms and
 scipy, and the lock-step generator against the per-path one, bit for bit.
 
-* Ziggurat tables: every layer (and the base strip with its tail) has the same area ``v``
-  (Marsaglia & Tsang 2000, the defining property), recomputed here from the density.
+* Ziggurat tables (normal, and Student-t for several degrees of freedom): every layer (and the
+  base strip with its tail) has the same area ``v`` (Marsaglia & Tsang 2000, the defining
+  property), recomputed here from the density.
+* Student-t by its ziggurat: Kolmogorov-Smirnov against scipy.stats, tail probabilities, and
+  the conditional law beyond the base edge (the Pareto-envelope rejection).
 * Normals, gammas: Kolmogorov-Smirnov against scipy.stats and tail probabilities within 4
   standard errors (fixed seeds: the tests are deterministic).
 * ``log`` and ``expm1``: within 2 ulp of numpy on wide ranges.
@@ -89,6 +92,51 @@ def test_normals_match_scipy():
     assert abs(np.mean(z > 0) - 0.5) < 4 * 0.5 / math.sqrt(z.size)
 
 
+@njit(cache=True)
+def _ts(key, n, table, nu):
+    state = np.empty(4, dtype=np.uint64)
+    seed_path(state, np.uint64(key), np.uint64(13), 0)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = V.student_t(state, table, nu)
+    return out
+
+
+@pytest.mark.parametrize("nu", [2.1, 4.0, 4.5, 30.0, 1e4])
+def test_t_ziggurat_layers_have_equal_areas(nu):
+    table = V.t_ziggurat_table(nu)
+    k, w, f = table[0], table[1], table[2]
+    r, alpha = table[3, 0], table[3, 1]
+    x = w * 2.0**52
+    dens = lambda t: (1.0 + t * t / nu) ** (-(nu + 1) / 2)  # noqa: E731 - g(0) = 1
+    np.testing.assert_allclose(f, dens(np.r_[0.0, x[1:]]), rtol=1e-14)
+    norm = math.sqrt(nu) * math.exp(math.lgamma(0.5) + math.lgamma(nu / 2) - math.lgamma(nu / 2 + 0.5))
+    v = r * dens(r) + norm * stats.t(nu).sf(r)  # base strip + tail
+    assert x[-1] == r and x[0] * dens(r) == pytest.approx(v, rel=1e-12)
+    areas = x[1:] * (np.r_[1.0, f[1:-1]] - f[1:])  # the top one closes at the density's peak
+    np.testing.assert_allclose(areas, v, rtol=1e-9)
+    np.testing.assert_allclose(k[2:] / 2.0**52, x[1:-1] / x[2:], rtol=1e-15)
+    assert k[1] == 0 and abs(k[0] / 2.0**52 - r / x[0]) < 1e-15
+    assert alpha == pytest.approx((nu + 1) * r * r / (nu + r * r))
+
+
+@pytest.mark.parametrize("nu", [2.1, 4.0, 4.5, 30.0])
+def test_t_ziggurat_matches_scipy(nu):
+    table = V.t_ziggurat_table(nu)
+    t = _ts(3, 4_000_000, table, nu)
+    law = stats.t(nu)
+    assert stats.kstest(t, law.cdf).pvalue > 1e-3
+    for c in (1.0, 3.0, law.isf(1e-3), table[3, 0]):
+        p = 2 * law.sf(c)
+        assert abs(np.mean(np.abs(t) > c) - p) < 4 * math.sqrt(p * (1 - p) / t.size), c
+    # the tail beyond r (rejection from the tangent Pareto density): its conditional law
+    r = table[3, 0]
+    beyond = np.abs(t[np.abs(t) > r])
+    assert beyond.size > 300
+    assert stats.kstest(beyond, lambda y: 1.0 - law.sf(y) / law.sf(r)).pvalue > 1e-3
+    assert abs(np.mean(t > 0) - 0.5) < 4 * 0.5 / math.sqrt(t.size)
+
+
 @pytest.mark.parametrize("shape", [1.0, 1.37, 2.25, 9.0])
 def test_gammas_match_scipy(shape):
     g = _gammas(2, 400_000, shape)
@@ -133,7 +181,7 @@ def test_lowest_bit_walks_a_mask():
 @njit(cache=True)
 def _lockstep(path0, n, n_days, window, args):
     (diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean, jump_vol, hazard,
-     collapse_loss, log_floor) = args
+     collapse_loss, log_floor, tzig) = args
     a = m.shape[0]
     sa, sb, sc, sw, ja, jb, jc, jw, cday = new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard)
     z = np.empty((a + 1, n))
@@ -144,7 +192,7 @@ def _lockstep(path0, n, n_days, window, args):
     for d0 in range(0, n_days, window):
         k = min(window, n_days - d0)
         generate_window(d0, k, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam, jump_mean,
-                        jump_vol, collapse_loss, log_floor, z, gu, scale, xl, raw, buf)
+                        jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, buf)
         for i in range(a):
             for q in range(k):
                 for l in range(n):

@@ -936,7 +936,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     lock-step (:func:`~gaemi.scenarios.parametric_kernel.generate_window`), price the holdings on
     them and run the group's days."""
     (diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean, jump_vol, hazard,
-     collapse_loss, log_floor) = gen_args
+     collapse_loss, log_floor, tzig) = gen_args
     n = f_out.shape[0]
     n_inst = inst_under.shape[0]
     n_assets = m.shape[0]
@@ -958,7 +958,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     for d0 in range(0, n_days, GEN_WINDOW):
         n_win = min(GEN_WINDOW, n_days - d0)
         generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam, jump_mean,
-                        jump_vol, collapse_loss, log_floor, z, gu, scale, xl, raw, returns)
+                        jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, returns)
         _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
                             inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                             columns, term)

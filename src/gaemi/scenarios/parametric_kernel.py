@@ -38,6 +38,9 @@ from gaemi.scenarios.variates import (
     normal_fast,
     normal_finish,
     poisson_finish,
+    student_t,
+    t_finish,
+    zig_fast,
 )
 
 
@@ -77,7 +80,7 @@ def _collapse_day(collapse_keys, i, path, hazard, n_days):
 
 @njit(cache=True)
 def parametric_path(path, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam, jump_mean,
-                    jump_vol, hazard, collapse_loss, log_floor, out):
+                    jump_vol, hazard, collapse_loss, log_floor, tzig, out):
     """Fill ``out`` (n_days, n_assets) with path ``path``'s daily simple returns."""
     n_days, n_assets = out.shape
     state = np.empty(4, dtype=np.uint64)
@@ -85,11 +88,18 @@ def parametric_path(path, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t
     gd, gc = _gamma_constants(df)
     n_unif, odd = _chi2_by_sum(df)
     z = np.empty(n_assets)
+    t_one = use_t and n_assets == 1  # one asset: its t directly (the ziggurat of tzig)
+    t_scale = np.sqrt((df - 2.0) / df)
     for d in range(n_days):
-        for j in range(n_assets):
-            z[j] = normal(state)
+        if t_one:
+            z[0] = student_t(state, tzig, df)
+        else:
+            for j in range(n_assets):
+                z[j] = normal(state)
         scale = 1.0
-        if use_t:
+        if t_one:
+            scale = t_scale
+        elif use_t:
             if n_unif > 0:
                 zz = normal(state) if odd else 0.0
                 prod = 1.0
@@ -131,13 +141,13 @@ def parametric_path(path, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t
 
 @njit(cache=True, parallel=True)
 def parametric_block_per_path(path_start, n_paths, n_days, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t,
-                              df, jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor):
+                              df, jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor, tzig):
     """(n_paths, n_days, n_assets) returns of paths ``path_start ..``, one path at a time (the
     plain form :func:`parametric_block` is checked against)."""
     out = np.empty((n_paths, n_days, m.shape[0]))
     for i in prange(n_paths):
         parametric_path(path_start + i, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df, jump_lam,
-                        jump_mean, jump_vol, hazard, collapse_loss, log_floor, out[i])
+                        jump_mean, jump_vol, hazard, collapse_loss, log_floor, tzig, out[i])
     return out
 
 
@@ -147,7 +157,7 @@ BLOCK_WINDOW = 256  # days per generate_window call
 
 @njit(cache=True, parallel=True)
 def parametric_block(path_start, n_paths, n_days, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t, df,
-                     jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor):
+                     jump_lam, jump_mean, jump_vol, hazard, collapse_loss, log_floor, tzig):
     """(n_paths, n_days, n_assets) returns of paths ``path_start ..``: groups of 64 paths in
     lock-step (:func:`generate_window`); the same numbers as :func:`parametric_block_per_path`."""
     n_assets = m.shape[0]
@@ -164,7 +174,7 @@ def parametric_block(path_start, n_paths, n_days, diff_keys, jump_keys, collapse
         for d0 in range(0, n_days, BLOCK_WINDOW):
             n_win = min(BLOCK_WINDOW, n_days - d0)
             generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam,
-                            jump_mean, jump_vol, collapse_loss, log_floor, z, gu, scale, xl, raw, window)
+                            jump_mean, jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, window)
             for l in range(n):
                 for k in range(n_win):
                     for i in range(n_assets):
@@ -197,7 +207,7 @@ def new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard):
 
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
 def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam, jump_mean,
-                    jump_vol, collapse_loss, log_floor, z, gu, scale, xl, raw, out):
+                    jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, out):
     """Days ``d0 .. d0 + n_win`` of a group's paths in lock-step: ``out[i, k * n + l]`` is asset
     ``i``'s simple return on day ``d0 + k`` of lane ``l``. The same numbers as
     :func:`parametric_path` (same draws in the same order from each lane's streams).
@@ -212,13 +222,27 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
     n_unif, odd = _chi2_by_sum(df)
     df_m2 = df - 2.0
     hi = -log_floor
+    t_one = use_t and n_assets == 1  # one asset: its t directly (the ziggurat of tzig)
+    t_scale = np.sqrt((df - 2.0) / df)
     for l in range(n):
-        scale[l] = 1.0
+        scale[l] = t_scale if t_one else 1.0
     for k in range(n_win):
         d = d0 + k
         base = k * n
+        if t_one:
+            todo = np.uint64(0)
+            for l in range(n):
+                x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
+                value, ok = zig_fast(x, tzig)
+                z[0, l] = value
+                raw[l] = x
+                todo |= np.uint64(not ok) << np.uint64(l)
+            while todo:
+                l = np.int64(lowest_bit(todo))
+                todo &= todo - np.uint64(1)
+                z[0, l], sa[l], sb[l], sc[l], sw[l] = t_finish(raw[l], sa[l], sb[l], sc[l], sw[l], tzig, df)
         # normals: one per asset, then (Student-t) the chi-square's z or the gamma's normal
-        for j in range(n_assets + (1 if use_t and (odd or n_unif == 0) else 0)):
+        for j in range(0 if t_one else n_assets + (1 if use_t and (odd or n_unif == 0) else 0)):
             todo = np.uint64(0)
             for l in range(n):
                 x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
@@ -230,7 +254,9 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
                 l = np.int64(lowest_bit(todo))
                 todo &= todo - np.uint64(1)
                 z[j, l], sa[l], sb[l], sc[l], sw[l] = normal_finish(raw[l], sa[l], sb[l], sc[l], sw[l])
-        if use_t and n_unif > 0:  # W = -2 log(prod of (1 - u)) + z**2
+        if t_one:
+            pass
+        elif use_t and n_unif > 0:  # W = -2 log(prod of (1 - u)) + z**2
             for l in range(n):
                 gu[l] = 1.0
             for _ in range(n_unif):
