@@ -39,14 +39,16 @@ LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with 
 ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day comes from
 
 # Per-row market tables (a row's numbers do not depend on the path).
-Market = namedtuple("Market", "table term under_src")
+Market = namedtuple("Market", "table term under_src dep_fixed dep_rate")
 # ``table`` has one row per history row (array of structs: a lane's numbers for the day are in
 # one cache line): the holdings' gross returns ``1 + r``, then these columns after them (the
 # tracked fund is one of the holdings: its growth is read from its own column).
 GAP, DEP_INC, UNDER = 0, 1, 2  # + number of holdings
 N_EXTRA = 3
 # ``under_src``: a holding whose column equals the UNDER column on every row (see
-# :func:`_under_source`), or -1.
+# :func:`_under_source`), or -1; ``dep_fixed``: the deposit pays the fixed annual ``dep_rate``,
+# so its daily rate is ``dep_rate * gap * INV365`` (the DEP_INC column's own arithmetic) and
+# need not be read.
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
     "Policy",
@@ -134,7 +136,7 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
             if table[row, under_src] != table[row, n_inst + UNDER]:
                 under_src = -1
                 break
-    return table, term, under_src
+    return table, term, under_src, dep_rate_col < 0, dep_rate_fixed
 
 
 # --------------------------------------------------------------------------- group state
@@ -328,6 +330,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     plain2 = plain and n_inst == 2 and lockstep_months and g_step == 0
     under_held = mkt.under_src >= 0
     under_1 = mkt.under_src == 1
+    dep_fixed = mkt.dep_fixed
+    dep_rate = mkt.dep_rate
     fee0 = fee_daily[0] if n_inst > 0 else 0.0
     fee1 = fee_daily[1] if n_inst > 1 else 0.0
     for l in range(n):
@@ -377,8 +381,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 under_growth[l] *= (g1 if under_1 else g0) if under_held else table[r, c_under]
                 ln = loan[l]
                 ip = interest_paid[l]
-                dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
-                                                         tier_rate[l], tier_hi[l])
+                gp = table[r, c_gap]
+                dinc = dep_rate * gp * INV365 if dep_fixed else table[r, c_dep]
+                dp, ag, retier, interest, owes = _accrue(deposit[l], dinc, ln, age[l], gp, tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
                 charge = owes & (not retier)
@@ -953,7 +958,8 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     pol = Policy(*pol_t)
     lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
     # lanes read consecutive rows: contiguous per column
-    mkt = Market(columns.T, term, _under_source(inst_under, inst_lev, fee_daily, track_inst))
+    mkt = Market(columns.T, term, _under_source(inst_under, inst_lev, fee_daily, track_inst), dep_rate_col < 0,
+                 dep_rate_fixed)
     no_index = np.zeros((1, 1), dtype=np.int64)
     for d0 in range(0, n_days, GEN_WINDOW):
         n_win = min(GEN_WINDOW, n_days - d0)
