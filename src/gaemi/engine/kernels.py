@@ -330,6 +330,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     plain2 = plain and n_inst == 2 and lockstep_months and g_step == 0
     under_held = mkt.under_src >= 0
     under_1 = mkt.under_src == 1
+    c_usrc = mkt.under_src if under_held else c_under  # where the tracked underlying's growth is read
     dep_fixed = mkt.dep_fixed
     dep_rate = mkt.dep_rate
     fee0 = fee_daily[0] if n_inst > 0 else 0.0
@@ -494,11 +495,12 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             settle = np.uint64(0)  # lanes whose loan entered a new rate tier today
             for l in range(n):
                 r = row[l]
-                under_growth[l] *= table[r, c_under]  # all ones when no fund is tracked
+                under_growth[l] *= table[r, c_usrc]  # all ones when no fund is tracked
                 ln = loan[l]
                 ip = interest_paid[l]
-                dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
-                                                         tier_rate[l], tier_hi[l])
+                gp = table[r, c_gap]
+                dinc = dep_rate * gp * INV365 if dep_fixed else table[r, c_dep]
+                dp, ag, retier, interest, owes = _accrue(deposit[l], dinc, ln, age[l], gp, tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
                 charge = owes & (not retier)  # a new tier's interest is settled below
@@ -508,11 +510,12 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         elif not fused:
             for l in range(n):
                 r = row[l]
-                under_growth[l] *= table[r, c_under]
+                under_growth[l] *= table[r, c_usrc]
                 ln = loan[l]
                 ip = interest_paid[l]
-                dp, ag, retier, interest, owes = _accrue(deposit[l], table[r, c_dep], ln, age[l], table[r, c_gap],
-                                                         tier_rate[l], tier_hi[l])
+                gp = table[r, c_gap]
+                dinc = dep_rate * gp * INV365 if dep_fixed else table[r, c_dep]
+                dp, ag, retier, interest, owes = _accrue(deposit[l], dinc, ln, age[l], gp, tier_rate[l], tier_hi[l])
                 deposit[l] = dp
                 age[l] = ag
                 charge = owes & (not retier)  # a new tier's interest is charged in the scalar step
@@ -900,11 +903,13 @@ GEN_WINDOW = 256  # days generated at a time by a parametric group (buffers ~0.8
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
 def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
                         inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                        columns, term):
+                        under_src, columns, term):
     """:func:`_market_row` for a window of generated days, into ``columns`` (the market table
     transposed: ``columns[c, k * n + l]`` for lane ``l`` on day ``d0 + k``) from ``returns[asset,
     k * n + l]`` with the rates of day ``d0 + k``: the same arithmetic, in the same order, as
-    contiguous loops over lanes."""
+    contiguous loops over lanes. The UNDER column is left unwritten when a holding stands in for
+    it (``under_src``), and DEP_INC when the deposit's rate is fixed: the engine does not read
+    them then (:data:`Market`)."""
     n_inst = inst_under.shape[0]
     for k in range(n_win):
         rate_row = d0 + k
@@ -927,9 +932,13 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
         dep_inc = dep_rate * gap * INV365
         tracked = inst_under[track_inst] if track_inst >= 0 else 0
+        if under_src < 0:  # (else the engine reads the underlying's growth from that holding)
+            for l in range(n):
+                columns[n_inst + UNDER, base + l] = 1.0 + returns[tracked, base + l] if track_inst >= 0 else 1.0
+        if dep_rate_col >= 0:  # (a fixed rate: the engine computes the daily rate from the gap)
+            for l in range(n):
+                columns[n_inst + DEP_INC, base + l] = dep_inc
         for l in range(n):
-            columns[n_inst + UNDER, base + l] = 1.0 + returns[tracked, base + l] if track_inst >= 0 else 1.0
-            columns[n_inst + DEP_INC, base + l] = dep_inc
             columns[n_inst + GAP, base + l] = gap
 
 
@@ -967,7 +976,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
                         jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, returns)
         _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
                             inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                            columns, term)
+                            mkt.under_src, columns, term)
         _run_group(ROWS_OWN, lanes, mkt, pol, no_index, new_month, goals, 1.0, n_days, d0, d0 + n_win, month_wealth,
                    f_out, i_out)
 
