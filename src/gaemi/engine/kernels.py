@@ -131,7 +131,7 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
                     inst_rate_col, inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
                     track_inst, table, term)
     under_src = _under_source(inst_under, inst_lev, fee_daily, track_inst)
-    if under_src >= 0:  # (checked: the argument of _under_source)
+    if under_src >= 0:  # the argument of _under_source, checked on every row all the same
         for row in range(n_rows):
             if table[row, under_src] != table[row, n_inst + UNDER]:
                 under_src = -1

@@ -111,7 +111,7 @@ def _per_asset(value, names: tuple[str, ...], field: str, **bounds) -> np.ndarra
 
 @functools.lru_cache(maxsize=16)
 def _t_table(df: float) -> np.ndarray:
-    """The Student-t ziggurat for ``df`` (an empty-shaped stand-in when the shocks are normal)."""
+    """The Student-t ziggurat for ``df`` (zeros, never read, when the shocks are normal)."""
     if df <= 0.0:
         return np.zeros((T_ROWS, 256))
     return t_ziggurat_table(df)
