@@ -61,7 +61,7 @@ Policy = namedtuple(
 Lanes = namedtuple(
     "Lanes",
     "row deposit loan age invested interest_paid fees_paid peak max_dd min_w forced_sold forced_loss "
-    "fund_growth under_growth tier_rate tier_hi risky wealth goal_today "
+    "fund_growth under_growth tier_rate tier_hi risky goal_today "
     "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
     "wipe_day ruin_day "
     "graduated stopped nm value alive term_hit sa sb sc sw",
@@ -155,7 +155,7 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         np.full(n, capital), f0.copy(), np.full(n, capital),  # peak, max_dd, min_w
         f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
         f0.copy(), np.full(n, -np.inf),  # tier_rate, tier_hi (-inf: look the tier up on the next day owing)
-        f0.copy(), f0.copy(), f0.copy(),  # risky, wealth, goal_today
+        f0.copy(), f0.copy(),  # risky, goal_today
         np.full(n, stop_alarm), np.ones(n),  # stop_alarm, dd_keep
         np.full(n, floor), f0.copy(),  # floor_alarm, goal_gate
         i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
@@ -281,7 +281,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                                                      lanes.min_w)
     forced_sold, forced_loss, fund_growth, under_growth = (lanes.forced_sold, lanes.forced_loss, lanes.fund_growth,
                                                            lanes.under_growth)
-    tier_rate, tier_hi, risky, wealth = lanes.tier_rate, lanes.tier_hi, lanes.risky, lanes.wealth
+    tier_rate, tier_hi, risky = lanes.tier_rate, lanes.tier_hi, lanes.risky
     stop_alarm, dd_keep, floor_alarm, goal_gate = lanes.stop_alarm, lanes.dd_keep, lanes.floor_alarm, lanes.goal_gate
     goal_today = lanes.goal_today
     call_day, month, m_idx, goal_day, stop_day = lanes.call_day, lanes.month, lanes.m_idx, lanes.goal_day, lanes.stop_day
@@ -397,7 +397,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                            retier | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
-                wealth[l] = wl
         elif plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
             for l in range(n):
                 v0 = value[0, l]
@@ -529,7 +528,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                            retier | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
-                wealth[l] = wl
         if month_start:
             while settle:  # the saving is added after the interest: settle new tiers first
                 l = np.int64(lowest_bit(settle))
@@ -594,7 +592,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                            new_today[l] | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
-                wealth[l] = wl
         while todo:
             l = np.int64(lowest_bit(todo))
             todo &= todo - np.uint64(1)
@@ -766,7 +763,6 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             stopped[l] = stop_l
             call_day[l] = call_l
             risky[l] = risky_now
-            wealth[l] = wl
             # the alarms for the days to come
             dd_keep[l] = 1.0 - max_dd[l]
             stop_alarm[l] = stop_mult if (stop_on and not stop_l and not grad_l) else -np.inf
@@ -781,7 +777,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 m = m_idx[0]
                 if m < n_months:
                     for l in range(n):
-                        month_wealth[m, l] = wealth[l]
+                        month_wealth[m, l] = risky[l] + deposit[l] - loan[l]  # the day's net wealth
                 for l in range(n):
                     m_idx[l] = m + 1
         else:
@@ -789,7 +785,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 if last_day or new_month[l, d + 1]:
                     m = m_idx[l]
                     if m < n_months:
-                        month_wealth[m, l] = wealth[l]
+                        month_wealth[m, l] = risky[l] + deposit[l] - loan[l]  # the day's net wealth
                     m_idx[l] = m + 1
     if d_stop == n_days:
         _write_outputs(lanes, f_out, i_out)
