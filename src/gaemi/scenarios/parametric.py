@@ -58,7 +58,7 @@ from gaemi.rng import normalize_seed
 from gaemi.scenarios._common import check_range, positive_int
 from gaemi.scenarios.base import PathBlock, month_grid
 from gaemi.scenarios.parametric_kernel import parametric_block
-from gaemi.scenarios.variates import T_ROWS, t_ziggurat_table
+from gaemi.scenarios.variates import T_LAYERS, T_ROWS, t_ziggurat_table
 from gaemi.scenarios.sfc64 import purpose_keys
 
 PERIODS_PER_YEAR = 252
@@ -113,7 +113,7 @@ def _per_asset(value, names: tuple[str, ...], field: str, **bounds) -> np.ndarra
 def _t_table(df: float) -> np.ndarray:
     """The Student-t ziggurat for ``df`` (zeros, never read, when the shocks are normal)."""
     if df <= 0.0:
-        return np.zeros((T_ROWS, 256))
+        return np.zeros((T_ROWS, T_LAYERS))
     return t_ziggurat_table(df)
 
 

@@ -263,9 +263,11 @@ def expm1(x):
 # w (magnitude scales), f (density at the layer edges), then [r, alpha, 0, ...] (the base
 # layer's edge and the tail envelope's exponent).
 T_ROWS = 4
+T_LAYERS = 512  # 9 bits of a draw pick the layer, 1 the sign, 52 the magnitude
+_T_INDEX = np.uint64(T_LAYERS - 1)
 
 
-def t_ziggurat_table(nu: float, n: int = 256) -> np.ndarray:
+def t_ziggurat_table(nu: float, n: int = T_LAYERS) -> np.ndarray:
     """The ziggurat of Marsaglia & Tsang (2000) for Student's t with ``nu > 2`` degrees of
     freedom, as ``(4, n)`` float64 (see ``T_ROWS``), built exactly as :func:`ziggurat_tables`
     from the unnormalised density ``g(x) = (1 + x**2 / nu) ** (-(nu + 1) / 2)``
@@ -331,11 +333,11 @@ def t_ziggurat_table(nu: float, n: int = 256) -> np.ndarray:
 @njit(cache=True, inline="always")
 def zig_fast(x, table):
     """A ziggurat's fast path on one 64-bit output ``x`` with a table of :func:`t_ziggurat_table`'s
-    layout: ``(value, accepted)``."""
-    idx = x & np.uint64(255)
-    rabs = np.float64((x >> np.uint64(9)) & MASK52)
+    layout (``T_LAYERS`` layers): ``(value, accepted)``."""
+    idx = x & _T_INDEX
+    rabs = np.float64((x >> np.uint64(10)) & MASK52)
     value = rabs * table[1, idx]
-    value = -value if (x >> np.uint64(8)) & np.uint64(1) else value
+    value = -value if (x >> np.uint64(9)) & np.uint64(1) else value
     return value, rabs < table[0, idx]
 
 
@@ -349,9 +351,9 @@ def t_finish(x, a, b, c, w, table, nu):
     r = table[3, 0]
     alpha = table[3, 1]
     while True:
-        idx = x & np.uint64(255)
-        rabs = np.float64((x >> np.uint64(9)) & MASK52)
-        negative = (x >> np.uint64(8)) & np.uint64(1)
+        idx = x & _T_INDEX
+        rabs = np.float64((x >> np.uint64(10)) & MASK52)
+        negative = (x >> np.uint64(9)) & np.uint64(1)
         value = rabs * table[1, idx]
         value = -value if negative else value
         if rabs < table[0, idx]:
