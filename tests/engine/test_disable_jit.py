@@ -22,13 +22,18 @@ print(json.dumps({"floats": res.floats.tolist(), "ints": res.ints.tolist()}))
 """
 
 
-def test_plain_python_kernel_matches_compiled():
+def _run_without_jit(script: str) -> dict:
+    """Run ``script`` in a fresh interpreter with GAEMI_DISABLE_JIT=1; its printed JSON."""
     env = {**os.environ, "GAEMI_DISABLE_JIT": "1"}
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, cwd=root,
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=root,
                          timeout=300)
     assert out.returncode == 0, out.stderr
-    plain = json.loads(out.stdout)
+    return json.loads(out.stdout)
+
+
+def test_plain_python_kernel_matches_compiled():
+    plain = _run_without_jit(SCRIPT)
     from tests.engine.helpers import plan, run
 
     rng = np.random.default_rng(4)
@@ -62,12 +67,7 @@ print(json.dumps(out))
 def test_plain_python_parametric_generation_matches_compiled():
     """The samplers' plain-Python fallbacks (bit casts, cttz, ziggurat, gamma, log, expm1) give
     the compiled numbers; numpy's and libm's ``expm1``/``log1p`` may differ in the last bit."""
-    env = {**os.environ, "GAEMI_DISABLE_JIT": "1"}
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    out = subprocess.run([sys.executable, "-c", PARAMETRIC], capture_output=True, text=True, env=env, cwd=root,
-                         timeout=300)
-    assert out.returncode == 0, out.stderr
-    plain = json.loads(out.stdout)
+    plain = _run_without_jit(PARAMETRIC)
     from gaemi.scenarios import Jump, Parametric
     from tests.scenarios.test_variates import _lockstep
 
@@ -80,3 +80,22 @@ def test_plain_python_parametric_generation_matches_compiled():
     lockstep = _lockstep(0, 5, 40, 16, s.kernel_args())
     np.testing.assert_allclose(np.array(plain["lockstep"]), lockstep, rtol=1e-14, atol=1e-300)
     np.testing.assert_array_equal(lockstep.reshape(-1, 2), block)  # compiled: lock-step == per path
+
+
+def test_kernel_cache_lives_in_a_directory_per_source_version(tmp_path):
+    """numba checks a cached function against its own file only, so gaemi keys its cache
+    directory on a hash of all its sources; a user's NUMBA_CACHE_DIR is left alone."""
+    code = ("import os, numba, gaemi._numba; "
+            "print(os.environ['NUMBA_CACHE_DIR']); print(numba.config.CACHE_DIR)")
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "GAEMI_DISABLE_JIT")}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         check=True).stdout.split()
+    assert out[0] == out[1]
+    where = os.path.dirname(out[0])
+    assert where == str(tmp_path / "gaemi") and os.path.basename(out[0]).startswith("numba-")
+    assert len(os.path.basename(out[0])) == len("numba-") + 16
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "mine")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         check=True).stdout.split()
+    assert out == [str(tmp_path / "mine")] * 2
