@@ -1,7 +1,10 @@
 """numba, with a switch: GAEMI_DISABLE_JIT=1 runs every kernel as plain Python.
 
 (The same pattern as arch's ``arch/compat/numba.py``.) Kernels are cached on disk
-so the compile cost is paid once per machine.
+so the compile cost is paid once per machine and version of gaemi's sources: numba checks a
+cached function only against its own file, yet the cached code contains the callees it
+inlined from other files, so gaemi keeps its cache in a directory named after a hash of all
+its sources (:func:`_cache_per_source_version`; unless ``NUMBA_CACHE_DIR`` is set).
 
 ``njit_noalias`` compiles a function whose array arguments are promised not to overlap in
 memory (LLVM ``noalias`` on every pointer argument, as numba itself does for the bodies of
@@ -43,6 +46,42 @@ def _allow_512_bit_vectors() -> None:
         config.reload_config()
 
 
+def _cache_per_source_version() -> None:
+    """Point ``NUMBA_CACHE_DIR`` at ``<user cache>/gaemi/numba-<hash of gaemi's .py files>``
+    unless the user has set it. numba invalidates a cached function when its own source file
+    changes, not when a function it calls (and inlined) from another module does: after an
+    edit or an update of, say, ``variates.py`` alone, the cached ``parametric_kernel`` code
+    would keep the old sampler. A directory per version of the sources rules that out; ones
+    unused for a week are removed (best effort). Hashing the ~60 source files takes a few milliseconds."""
+    if "NUMBA_CACHE_DIR" in os.environ:
+        return
+    import hashlib
+    import shutil
+    import time
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha1()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gaemi"
+    target = root / f"numba-{digest.hexdigest()[:16]}"
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError:  # pragma: no cover - no writable cache home: numba's own default
+        return
+    stale = time.time() - 7 * 86400  # another checkout may still be using a recent one
+    for old in root.glob("numba-*"):
+        try:
+            if old != target and old.stat().st_mtime < stale:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:  # pragma: no cover - removed meanwhile
+            pass
+    os.utime(target)
+    os.environ["NUMBA_CACHE_DIR"] = str(target)
+
+
 if DISABLE_JIT:  # pragma: no cover - exercised by an env-var test run
     def njit(*args, **kwargs):
         if args and callable(args[0]):
@@ -52,7 +91,11 @@ if DISABLE_JIT:  # pragma: no cover - exercised by an env-var test run
     njit_noalias = njit
     prange = range
 else:
+    _cache_per_source_version()
     _allow_512_bit_vectors()
+    from numba.core import config as _config
+
+    _config.reload_config()  # (the cache directory and CPU features set above)
     from numba import njit, prange  # noqa: F401
     from numba.core.compiler import Compiler
 
