@@ -308,17 +308,24 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
                     nrm, ja[i, l], jb[i, l], jc[i, l], jw[i, l] = normal_finish(first, ja[i, l], jb[i, l], jc[i, l],
                                                                                jw[i, l])
                     xl[l] += n_jumps * jump_mean[i] + np.sqrt(n_jumps) * jump_vol[i] * nrm
-            # simple returns; a collapse overrides
-            todo = np.uint64(0)
+            # simple returns (the polynomial near 0, where no clip applies: |x| <= 1/8 < -log_floor;
+            # the few lanes beyond are finished with the clip and numpy's expm1); a collapse overrides
+            collapsing = False
             for l in range(n):
-                x = xl[l]
-                x = log_floor if x < log_floor else (hi if x > hi else x)
-                far = abs(x) > EXPM1_POLY_MAX
-                r = expm1_poly(x)
-                cd = cday[i, l]
-                r = -collapse_loss if d == cd else (0.0 if d > cd else r)
-                out[i, base + l] = r
-                todo |= np.uint64(far & (d < cd)) << np.uint64(l)
+                collapsing |= cday[i, l] < d0 + n_win
+            todo = np.uint64(0)
+            if collapsing:
+                for l in range(n):
+                    x = xl[l]
+                    cd = cday[i, l]
+                    r = expm1_poly(x)
+                    out[i, base + l] = -collapse_loss if d == cd else (0.0 if d > cd else r)
+                    todo |= np.uint64((abs(x) > EXPM1_POLY_MAX) & (d < cd)) << np.uint64(l)
+            else:
+                for l in range(n):
+                    x = xl[l]
+                    out[i, base + l] = expm1_poly(x)
+                    todo |= np.uint64(abs(x) > EXPM1_POLY_MAX) << np.uint64(l)
             while todo:
                 l = np.int64(lowest_bit(todo))
                 todo &= todo - np.uint64(1)

@@ -25,8 +25,8 @@ stream identically and give the same numbers, bit for bit (``tests/scenarios/tes
   the base edge by rejection from the Pareto density tangent to the log density there.
 * Poisson(lam) by inversion: the fast path is ``u <= exp(-lam)`` (no event, by far the most
   likely for daily jump intensities); the finish walks the cumulative probabilities.
-* ``expm1``: a degree-13 Taylor polynomial (Horner) for ``|x| <= EXPM1_POLY_MAX``, where its
-  truncation error is below 1e-19 relative and rounding keeps it within a few ulp of
+* ``expm1``: a degree-11 Taylor polynomial (Horner) for ``|x| <= EXPM1_POLY_MAX`` (1/8), where
+  its truncation error is below 3e-19 relative and rounding keeps it within a few ulp of
   ``numpy.expm1``; :func:`expm1` uses ``numpy.expm1`` outside. (pip's llvmlite has no SVML, so
   numba cannot vectorise ``numpy.expm1`` itself.)
 """
@@ -226,19 +226,18 @@ def poisson_finish(u, lam, p0):
 
 
 # --------------------------------------------------------------------------- expm1
-EXPM1_POLY_MAX = 0.25
-_INV_FACT = tuple(1.0 / math.factorial(j) for j in range(2, 14))  # 1/2!, ..., 1/13!
+EXPM1_POLY_MAX = 0.125
+_INV_FACT = tuple(1.0 / math.factorial(j) for j in range(2, 12))  # 1/2!, ..., 1/11!
 
 
 @njit(cache=True, inline="always")
 def expm1_poly(x):
-    """``exp(x) - 1`` by its Taylor polynomial of degree 13 (Horner); for ``|x| <= EXPM1_POLY_MAX``.
-    (Written out, like :func:`log`'s series: a loop over the coefficient tuple compiles to
-    slower code, measured.)"""
-    c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13 = _INV_FACT
-    p = c12 + x * c13
-    p = c11 + x * p
-    p = c10 + x * p
+    """``exp(x) - 1`` by its Taylor polynomial of degree 11 (Horner); for ``|x| <= EXPM1_POLY_MAX``
+    (1/8), where the truncation error is below ``x**11 / 12! < 3e-19`` relative. (Written out,
+    like :func:`log`'s series: a loop over the coefficient tuple compiles to slower code,
+    measured.)"""
+    c2, c3, c4, c5, c6, c7, c8, c9, c10, c11 = _INV_FACT
+    p = c10 + x * c11
     p = c9 + x * p
     p = c8 + x * p
     p = c7 + x * p
@@ -263,8 +262,11 @@ def expm1(x):
 # w (magnitude scales), f (density at the layer edges), then [r, alpha, 0, ...] (the base
 # layer's edge and the tail envelope's exponent).
 T_ROWS = 4
-T_LAYERS = 512  # 9 bits of a draw pick the layer, 1 the sign, 52 the magnitude
+T_INDEX_BITS = 11
+T_LAYERS = 1 << T_INDEX_BITS  # 11 bits of a draw pick the layer, 1 the sign, 52 the magnitude
 _T_INDEX = np.uint64(T_LAYERS - 1)
+_T_SIGN = np.uint64(T_INDEX_BITS)
+_T_MAGNITUDE = np.uint64(T_INDEX_BITS + 1)
 
 
 def t_ziggurat_table(nu: float, n: int = T_LAYERS) -> np.ndarray:
@@ -278,7 +280,10 @@ def t_ziggurat_table(nu: float, n: int = T_LAYERS) -> np.ndarray:
     The tail beyond ``r`` is sampled from the Pareto density tangent to ``log g`` in
     ``log x`` at ``r`` (exponent ``alpha = (nu + 1) r**2 / (nu + r**2)``): ``log g`` is concave
     in ``log x``, so the tangent lies above it, and rejection gives the tail exactly, for any
-    ``nu`` (acceptance ~0.9 here)."""
+    ``nu`` (acceptance ~0.9 here).
+
+    With 2048 layers (11 bits of the draw) the fast path accepts 99.7 % of draws for
+    ``nu = 4`` (99.0 % with 512, 98.1 % with 256); the two rows it reads take 32 KB."""
     from scipy import optimize, special, stats
 
     nu = float(nu)
@@ -335,10 +340,32 @@ def zig_fast(x, table):
     """A ziggurat's fast path on one 64-bit output ``x`` with a table of :func:`t_ziggurat_table`'s
     layout (``T_LAYERS`` layers): ``(value, accepted)``."""
     idx = x & _T_INDEX
-    rabs = np.float64((x >> np.uint64(10)) & MASK52)
+    rabs = np.float64(x >> _T_MAGNITUDE)
     value = rabs * table[1, idx]
-    value = -value if (x >> np.uint64(9)) & np.uint64(1) else value
+    value = -value if (x >> _T_SIGN) & np.uint64(1) else value
     return value, rabs < table[0, idx]
+
+
+@njit(cache=True, inline="always")
+def t_density(x, nu):
+    """``(1 + x**2 / nu) ** (-(nu + 1) / 2)``, the unnormalised t density (1 at 0). For an
+    integer ``nu <= 64`` by products and one square root (``nu`` even: ``q**(-nu/2) / sqrt(q)``;
+    odd: ``q**(-(nu + 1)/2)``), several times cheaper than ``exp(e * log1p(x**2 / nu))``,
+    which serves any other ``nu``; both within a few ulp of the exact value."""
+    q = 1.0 + x * x / nu
+    if nu == np.floor(nu) and nu <= 64.0:
+        half = int(nu) // 2
+        odd = int(nu) - 2 * half == 1
+        p = 1.0
+        base = q
+        k = half + 1 if odd else half
+        while k:
+            if k & 1:
+                p *= base
+            base *= base
+            k >>= 1
+        return 1.0 / p if odd else 1.0 / (p * np.sqrt(q))
+    return np.exp(-(nu + 1.0) / 2.0 * np.log1p(x * x / nu))
 
 
 @njit(cache=True)
@@ -352,8 +379,8 @@ def t_finish(x, a, b, c, w, table, nu):
     alpha = table[3, 1]
     while True:
         idx = x & _T_INDEX
-        rabs = np.float64((x >> np.uint64(10)) & MASK52)
-        negative = (x >> np.uint64(9)) & np.uint64(1)
+        rabs = np.float64(x >> _T_MAGNITUDE)
+        negative = (x >> _T_SIGN) & np.uint64(1)
         value = rabs * table[1, idx]
         value = -value if negative else value
         if rabs < table[0, idx]:
@@ -368,7 +395,7 @@ def t_finish(x, a, b, c, w, table, nu):
                     return (-xx if negative else xx), a, b, c, w
         else:
             u1, a, b, c, w = _uniform(a, b, c, w)
-            if (table[2, idx - 1] - table[2, idx]) * u1 + table[2, idx] < np.exp(e * np.log1p(value * value / nu)):
+            if (table[2, idx - 1] - table[2, idx]) * u1 + table[2, idx] < t_density(value, nu):
                 return value, a, b, c, w
         x, a, b, c, w = sfc64_step(a, b, c, w)
 
