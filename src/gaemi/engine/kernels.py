@@ -29,7 +29,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from gaemi._numba import lowest_bit, njit, njit_noalias, prange
+from gaemi._numba import aligned_empty, aligned_full, lowest_bit, njit, njit_noalias, prange
 from gaemi.engine import layout as L
 from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
@@ -39,7 +39,7 @@ LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with 
 ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day comes from
 
 # Per-row market tables (a row's numbers do not depend on the path).
-Market = namedtuple("Market", "table term under_src dep_fixed dep_rate")
+Market = namedtuple("Market", "table term under_src dep_fixed dep_rate own_returns day_k inst_lev inst_under")
 # ``table`` has one row per history row (array of structs: a lane's numbers for the day are in
 # one cache line): the holdings' gross returns ``1 + r``, then these columns after them (the
 # tracked fund is one of the holdings: its growth is read from its own column).
@@ -49,6 +49,10 @@ N_EXTRA = 3
 # :func:`_under_source`), or -1; ``dep_fixed``: the deposit pays the fixed annual ``dep_rate``,
 # so its daily rate is ``dep_rate * gap * INV365`` (the DEP_INC column's own arithmetic) and
 # need not be read.
+# ``own_returns``, ``day_k``, ``inst_lev``, ``inst_under`` serve ROWS_OWN mode (generated futures):
+# the window's simple returns (assets, window rows) and, per day of the window, each holding's
+# carry and spread, the gap and the deposit's daily rate (``day_k``, see :func:`_market_rows_window`),
+# so that the one-loop day prices two plain holdings from the returns without a table.
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
     "Policy",
@@ -136,35 +140,46 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
             if table[row, under_src] != table[row, n_inst + UNDER]:
                 under_src = -1
                 break
-    return table, term, under_src, dep_rate_col < 0, dep_rate_fixed
+    return (table, term, under_src, dep_rate_col < 0, dep_rate_fixed, np.empty((1, 1)), np.empty((1, 1)), inst_lev,
+            inst_under)
 
 
 # --------------------------------------------------------------------------- group state
+@njit(cache=True, inline="always")
+def _lane(n, value, dtype):
+    """A lane array, on a cache line's boundary (:func:`~gaemi._numba.aligned_empty`)."""
+    return aligned_full(n, value, dtype)
+
+
+@njit(cache=True, inline="always")
+def _lane_rows(rows, n, value, dtype):
+    """(rows, n) lane arrays in one block on a cache line's boundary (rows of 64 lanes stay aligned)."""
+    return aligned_full(rows * n, value, dtype).reshape((rows, n))
+
+
 @njit(cache=True)
 def _new_lanes(n, pol, key0, key1, path0, seeded):
     n_inst = pol.inst_weight.shape[0]
     capital = pol.capital
     floor = max(pol.wipeout_floor * capital, pol.ruin_floor * capital)
     stop_alarm = 1.0 - pol.stop_drawdown if pol.stop_drawdown > 0.0 else -np.inf
-    f0 = np.zeros(n)
-    i_never = np.full(n, -1, dtype=np.int64)
+    f8, i8, u8, b1 = np.float64, np.int64, np.uint64, np.bool_
     lanes = Lanes(
-        np.zeros(n, dtype=np.int64),  # row
-        np.full(n, pol.deposit_weight * capital), np.full(n, pol.loan_to_equity * pol.risky_weight * capital),
-        f0.copy(), np.full(n, capital), f0.copy(), f0.copy(),  # age, invested, interest_paid, fees_paid
-        np.full(n, capital), f0.copy(), np.full(n, capital),  # peak, max_dd, min_w
-        f0.copy(), f0.copy(), np.ones(n), np.ones(n),  # forced_sold, forced_loss, fund_growth, under_growth
-        f0.copy(), np.full(n, -np.inf),  # tier_rate, tier_hi (-inf: look the tier up on the next day owing)
-        f0.copy(), f0.copy(),  # risky, goal_today
-        np.full(n, stop_alarm), np.ones(n),  # stop_alarm, dd_keep
-        np.full(n, floor), f0.copy(),  # floor_alarm, goal_gate
-        i_never.copy(), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64),  # call_day, month, m_idx
-        i_never.copy(), i_never.copy(), i_never.copy(),  # goal_day, stop_day, first_forced
-        np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), i_never.copy(), i_never.copy(),
-        np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),  # graduated, stopped, nm
-        np.empty((n_inst, n)), np.ones((n_inst, n), dtype=np.bool_), np.zeros((n_inst, n), dtype=np.bool_),
-        np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64),
-        np.zeros(n, dtype=np.uint64),
+        _lane(n, 0, i8),  # row
+        _lane(n, pol.deposit_weight * capital, f8), _lane(n, pol.loan_to_equity * pol.risky_weight * capital, f8),
+        _lane(n, 0.0, f8), _lane(n, capital, f8), _lane(n, 0.0, f8), _lane(n, 0.0, f8),  # age, invested, interest, fees
+        _lane(n, capital, f8), _lane(n, 0.0, f8), _lane(n, capital, f8),  # peak, max_dd, min_w
+        _lane(n, 0.0, f8), _lane(n, 0.0, f8), _lane(n, 1.0, f8), _lane(n, 1.0, f8),  # forced_sold, forced_loss, growths
+        _lane(n, 0.0, f8), _lane(n, -np.inf, f8),  # tier_rate, tier_hi (-inf: look the tier up on the next day owing)
+        _lane(n, 0.0, f8), _lane(n, 0.0, f8),  # risky, goal_today
+        _lane(n, stop_alarm, f8), _lane(n, 1.0, f8),  # stop_alarm, dd_keep
+        _lane(n, floor, f8), _lane(n, 0.0, f8),  # floor_alarm, goal_gate
+        _lane(n, -1, i8), _lane(n, 0, i8), _lane(n, 0, i8),  # call_day, month, m_idx
+        _lane(n, -1, i8), _lane(n, -1, i8), _lane(n, -1, i8),  # goal_day, stop_day, first_forced
+        _lane(n, 0, i8), _lane(n, 0, i8), _lane(n, -1, i8), _lane(n, -1, i8),  # n_forced, n_calls, wipe, ruin days
+        _lane(n, False, b1), _lane(n, False, b1), _lane(n, False, b1),  # graduated, stopped, nm
+        _lane_rows(n_inst, n, 0.0, f8), _lane_rows(n_inst, n, True, b1), _lane_rows(n_inst, n, False, b1),
+        _lane(n, 0, u8), _lane(n, 0, u8), _lane(n, 0, u8), _lane(n, 0, u8),
     )
     for i in range(n_inst):
         for l in range(n):
@@ -218,15 +233,16 @@ def _look(wealth, risky, loan, peak, goal_line, stop_alarm, floor_alarm, force, 
 
 
 @njit(cache=True, inline="always")
-def _bookkeep(special, wealth, peak, min_w, max_dd, dd_keep):
-    """Step 7 for a lane no rule acts on today: its peak, minimum and maximum drawdown, with the
-    reference's arithmetic (``dd_keep == 1 - max_dd``). A ``special`` lane keeps them for the
-    scalar step. Returns (peak, min_w, max_dd, dd_keep)."""
+def _bookkeep(special, wealth, peak, min_w, dd_keep):
+    """Step 7 for a lane no rule acts on today: its peak and minimum, and whether its drawdown
+    may be a new maximum (``wealth < peak * dd_keep``, ``dd_keep == 1 - max_dd``). The drawdown
+    itself, ``1 - wealth / peak``, is computed only for those lanes, in scalar code after the
+    day's loops (a vector division costs ~2 cycles a lane-day; a new maximum is rare), with the
+    reference's arithmetic. A ``special`` lane keeps them for the scalar step. Returns (peak,
+    min_w, deeper)."""
     pk = wealth if wealth > peak else peak
-    dd = 1.0 - wealth / pk
-    deeper = (not special) & (pk > 0.0) & (wealth < pk * dd_keep) & (dd > max_dd)
-    return (peak if special else pk, min_w if (special | (wealth >= min_w)) else wealth,
-            dd if deeper else max_dd, (1.0 - dd) if deeper else dd_keep)
+    deeper = (not special) & (pk > 0.0) & (wealth < pk * dd_keep)
+    return peak if special else pk, min_w if (special | (wealth >= min_w)) else wealth, deeper
 
 
 @njit(cache=True, inline="always")
@@ -252,6 +268,18 @@ def _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates):
         k += 1
     tier_rate[l] = tier_rates[k]
     tier_hi[l] = tier_days[k] if k < n_tiers - 1 else np.inf
+
+
+@njit(cache=True)
+def _one_loop_days(pol, new_month, goal_target):
+    """Whether the group's ordinary days (not month starts) run as one loop over lanes: two
+    holdings that cannot be terminated, a month calendar and goal shared by the lanes and no
+    rebalancing."""
+    inst_term = pol.inst_term
+    plain = inst_term.shape[0] == 2
+    for i in range(inst_term.shape[0]):
+        plain &= inst_term[i] <= 0.0
+    return plain and new_month.shape[0] == 1 and pol.rebal_rule == L.REBAL_NONE and goal_target.shape[0] == 1
 
 
 # --------------------------------------------------------------------------- the group's days
@@ -327,12 +355,20 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     plain = 1 <= n_inst <= 2
     for i in range(n_inst):
         plain &= inst_term[i] <= 0.0
-    plain2 = plain and n_inst == 2 and lockstep_months and g_step == 0
+    plain2 = _one_loop_days(pol, new_month, goal_target)
     under_held = mkt.under_src >= 0
     under_1 = mkt.under_src == 1
     c_usrc = mkt.under_src if under_held else c_under  # where the tracked underlying's growth is read
     dep_fixed = mkt.dep_fixed
     dep_rate = mkt.dep_rate
+    own_rows = mode == ROWS_OWN
+    own_ret, day_k = mkt.own_returns, mkt.day_k
+    lev0 = mkt.inst_lev[0] if n_inst > 0 else 1.0
+    lev1 = mkt.inst_lev[1] if n_inst > 1 else 1.0
+    u0 = mkt.inst_under[0] if n_inst > 0 else 0
+    u1 = mkt.inst_under[1] if n_inst > 1 else 0
+    ut = mkt.inst_under[track] if track >= 0 else 0
+    c_kgap = 2 * n_inst  # day_k: carry and spread of each holding, then the gap and the deposit's rate
     fee0 = fee_daily[0] if n_inst > 0 else 0.0
     fee1 = fee_daily[1] if n_inst > 1 else 0.0
     for l in range(n):
@@ -360,43 +396,88 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         # 1. market: holdings (fees on the day's opening value), termination
         any_term = False
         todo = np.uint64(0)  # the lanes a rule may act on today, one bit each
+        deep = np.uint64(0)  # lanes whose drawdown may be a new maximum (and no rule acts on)
         fused = plain2 and not new_month[0, d]
         if fused:
             # two plain holdings, shared months and goal, not a month start: the whole vector part
-            # of the day (holdings, accrual, alarms) as one loop
+            # of the day (holdings, accrual, alarms) as one loop; the holdings' growth from the
+            # lanes' own generated returns (ROWS_OWN: contiguous, priced here), or gathered from
+            # the table's rows
             tgt = goal_target[0, d]
-            for l in range(n):
-                r = row[l]
-                v0 = value[0, l]
-                v1 = value[1, l]
-                g0 = table[r, 0]
-                g1 = table[r, 1]
-                fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
-                y0 = v0 * g0
-                y1 = v1 * g1
-                value[0, l] = y0
-                value[1, l] = y1
-                rk = y0 + y1
-                risky[l] = rk
-                fund_growth[l] *= g0 if track == 0 else (g1 if track == 1 else 1.0)
-                under_growth[l] *= (g1 if under_1 else g0) if under_held else table[r, c_under]
-                ln = loan[l]
-                ip = interest_paid[l]
-                gp = table[r, c_gap]
-                dinc = dep_rate * gp * INV365 if dep_fixed else table[r, c_dep]
-                dp, ag, retier, interest, owes = _accrue(deposit[l], dinc, ln, age[l], gp, tier_rate[l], tier_hi[l])
-                deposit[l] = dp
-                age[l] = ag
-                charge = owes & (not retier)
-                ln = ln + interest if charge else ln
-                loan[l] = ln
-                interest_paid[l] = ip + interest if charge else ip
-                pk = peak[l]
-                wl = rk + dp - ln
-                sp = _look(wl, rk, ln, pk, tgt + goal_gate[l], stop_alarm[l], floor_alarm[l],
-                           retier | threshold_rule, maintenance)
-                todo |= np.uint64(sp) << np.uint64(l)
-                peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
+            if own_rows:
+                k = d - d_start
+                q0 = k * n
+                carry0, spread0, carry1, spread1 = day_k[k, 0], day_k[k, 1], day_k[k, 2], day_k[k, 3]
+                gp = day_k[k, c_kgap]
+                dinc = day_k[k, c_kgap + 1]
+                for l in range(n):
+                    q = q0 + l
+                    v0 = value[0, l]
+                    v1 = value[1, l]
+                    x0 = ((lev0 * own_ret[u0, q] + carry0) - spread0) - fee0  # _market_row's arithmetic
+                    x1 = ((lev1 * own_ret[u1, q] + carry1) - spread1) - fee1
+                    g0 = 1.0 + (-1.0 if x0 < -1.0 else x0)
+                    g1 = 1.0 + (-1.0 if x1 < -1.0 else x1)
+                    fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
+                    y0 = v0 * g0
+                    y1 = v1 * g1
+                    value[0, l] = y0
+                    value[1, l] = y1
+                    rk = y0 + y1
+                    risky[l] = rk
+                    fund_growth[l] *= g0 if track == 0 else (g1 if track == 1 else 1.0)
+                    under_growth[l] *= (g1 if under_1 else g0) if under_held else (
+                        1.0 + own_ret[ut, q] if track >= 0 else 1.0)
+                    ln = loan[l]
+                    ip = interest_paid[l]
+                    dp, ag, retier, interest, owes = _accrue(deposit[l], dinc, ln, age[l], gp, tier_rate[l], tier_hi[l])
+                    deposit[l] = dp
+                    age[l] = ag
+                    charge = owes & (not retier)
+                    ln = ln + interest if charge else ln
+                    loan[l] = ln
+                    interest_paid[l] = ip + interest if charge else ip
+                    pk = peak[l]
+                    wl = rk + dp - ln
+                    sp = _look(wl, rk, ln, pk, tgt + goal_gate[l], stop_alarm[l], floor_alarm[l],
+                               retier | threshold_rule, maintenance)
+                    todo |= np.uint64(sp) << np.uint64(l)
+                    peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
+                    deep |= np.uint64(deeper) << np.uint64(l)
+            else:
+                for l in range(n):
+                    r = row[l]
+                    v0 = value[0, l]
+                    v1 = value[1, l]
+                    g0 = table[r, 0]
+                    g1 = table[r, 1]
+                    fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
+                    y0 = v0 * g0
+                    y1 = v1 * g1
+                    value[0, l] = y0
+                    value[1, l] = y1
+                    rk = y0 + y1
+                    risky[l] = rk
+                    fund_growth[l] *= g0 if track == 0 else (g1 if track == 1 else 1.0)
+                    under_growth[l] *= (g1 if under_1 else g0) if under_held else table[r, c_under]
+                    ln = loan[l]
+                    ip = interest_paid[l]
+                    gp = table[r, c_gap]
+                    dinc = dep_rate * gp * INV365 if dep_fixed else table[r, c_dep]
+                    dp, ag, retier, interest, owes = _accrue(deposit[l], dinc, ln, age[l], gp, tier_rate[l], tier_hi[l])
+                    deposit[l] = dp
+                    age[l] = ag
+                    charge = owes & (not retier)
+                    ln = ln + interest if charge else ln
+                    loan[l] = ln
+                    interest_paid[l] = ip + interest if charge else ip
+                    pk = peak[l]
+                    wl = rk + dp - ln
+                    sp = _look(wl, rk, ln, pk, tgt + goal_gate[l], stop_alarm[l], floor_alarm[l],
+                               retier | threshold_rule, maintenance)
+                    todo |= np.uint64(sp) << np.uint64(l)
+                    peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
+                    deep |= np.uint64(deeper) << np.uint64(l)
         elif plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
             for l in range(n):
                 v0 = value[0, l]
@@ -527,7 +608,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
                            retier | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
-                peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
+                peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
+                deep |= np.uint64(deeper) << np.uint64(l)
         if month_start:
             while settle:  # the saving is added after the interest: settle new tiers first
                 l = np.int64(lowest_bit(settle))
@@ -591,7 +673,15 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
                            new_today[l] | threshold_rule, maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
-                peak[l], min_w[l], max_dd[l], dd_keep[l] = _bookkeep(sp, wl, pk, min_w[l], max_dd[l], dd_keep[l])
+                peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
+                deep |= np.uint64(deeper) << np.uint64(l)
+        while deep:  # step 7's maximum drawdown, for the lanes that may have a new one
+            l = np.int64(lowest_bit(deep))
+            deep &= deep - np.uint64(1)
+            dd = 1.0 - (risky[l] + deposit[l] - loan[l]) / peak[l]
+            if dd > max_dd[l]:
+                max_dd[l] = dd
+                dd_keep[l] = 1.0 - dd
         while todo:
             l = np.int64(lowest_bit(todo))
             todo &= todo - np.uint64(1)
@@ -600,7 +690,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 # the loan's age left its cached tier (its interest was not charged above): today's
                 # interest at the new tier
                 _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates)
-                interest = ln * tier_rate[l] * table[row[l], c_gap] * INV365
+                gap_l = day_k[d - d_start, c_kgap] if own_rows else table[row[l], c_gap]  # (fused days: no table row)
+                interest = ln * tier_rate[l] * gap_l * INV365
                 loan[l] = ln + interest
                 interest_paid[l] += interest
             dep_l = deposit[l]
@@ -899,24 +990,35 @@ GEN_WINDOW = 256  # days generated at a time by a parametric group (buffers ~0.8
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
 def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
                         inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                        under_src, columns, term):
+                        under_src, skip_fused, new_month, columns, term, day_k):
     """:func:`_market_row` for a window of generated days, into ``columns`` (the market table
     transposed: ``columns[c, k * n + l]`` for lane ``l`` on day ``d0 + k``) from ``returns[asset,
     k * n + l]`` with the rates of day ``d0 + k``: the same arithmetic, in the same order, as
     contiguous loops over lanes. The UNDER column is left unwritten when a holding stands in for
     it (``under_src``), and DEP_INC when the deposit's rate is fixed: the engine does not read
-    them then (:data:`Market`)."""
+    them then (:data:`Market`).
+
+    ``day_k[k]`` gets the day's per-holding constants (``2 i``: the carry ``(1 - lev) r_f``,
+    ``2 i + 1``: the financing spread), then the gap and the deposit's daily rate. With
+    ``skip_fused`` (two plain holdings, shared months), the table is not written on days other
+    than month starts: the engine's one-loop day prices the holdings from ``returns`` and
+    ``day_k`` itself."""
     n_inst = inst_under.shape[0]
     for k in range(n_win):
         rate_row = d0 + k
         base = k * n
         gap = gap_days[rate_row]
+        skip = skip_fused and not new_month[0, rate_row]
         for i in range(n_inst):
             lev = inst_lev[i]
             rf = rates[rate_row, inst_rate_col[i]] * gap * inv_basis[i]
             borrowed = lev - 1.0 if lev > 1.0 else 0.0
             carry = (1.0 - lev) * rf
             spread = borrowed * inst_spread[i] * gap * inv_basis[i]
+            day_k[k, 2 * i] = carry
+            day_k[k, 2 * i + 1] = spread
+            if skip:
+                continue
             fee = fee_daily[i]
             cut = inst_term[i]
             under = inst_under[i]
@@ -927,6 +1029,10 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
                 term[i, base + l] = (cut > 0.0) & (r <= -cut)
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
         dep_inc = dep_rate * gap * INV365
+        day_k[k, 2 * n_inst] = gap
+        day_k[k, 2 * n_inst + 1] = dep_inc
+        if skip:
+            continue
         tracked = inst_under[track_inst] if track_inst >= 0 else 0
         if under_src < 0:  # (else the engine reads the underlying's growth from that holding)
             for l in range(n):
@@ -951,20 +1057,22 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     n_inst = inst_under.shape[0]
     n_assets = m.shape[0]
     sa, sb, sc, sw, ja, jb, jc, jw, cday = new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard)
-    z = np.empty((n_assets + 1, n))
-    gu, scale, xl = np.empty(n), np.empty(n), np.empty(n)
-    raw = np.empty(n, dtype=np.uint64)
+    z = _lane_rows(n_assets + 1, n, 0.0, np.float64)
+    gu, scale, xl = aligned_empty(n, np.float64), aligned_empty(n, np.float64), aligned_empty(n, np.float64)
+    raw = aligned_empty(n, np.uint64)
     rows = GEN_WINDOW * n
-    returns = np.empty((n_assets, rows))
-    columns = np.empty((n_inst + N_EXTRA, rows))  # the window's market table, transposed
-    term = np.empty((n_inst, rows), dtype=np.bool_)
+    returns = _lane_rows(n_assets, rows, 0.0, np.float64)
+    columns = _lane_rows(n_inst + N_EXTRA, rows, 0.0, np.float64)  # the window's market table, transposed
+    term = _lane_rows(n_inst, rows, False, np.bool_)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
+    day_k = np.empty((GEN_WINDOW, 2 * n_inst + 2))
     pol = Policy(*pol_t)
     lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
     # lanes read consecutive rows: contiguous per column
     mkt = Market(columns.T, term, _under_source(inst_under, inst_lev, fee_daily, track_inst), dep_rate_col < 0,
-                 dep_rate_fixed)
+                 dep_rate_fixed, returns, day_k, inst_lev, inst_under)
+    skip_fused = _one_loop_days(pol, new_month, goals)
     no_index = np.zeros((1, 1), dtype=np.int64)
     for d0 in range(0, n_days, GEN_WINDOW):
         n_win = min(GEN_WINDOW, n_days - d0)
@@ -972,7 +1080,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
                         jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, returns)
         _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
                             inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
-                            mkt.under_src, columns, term)
+                            mkt.under_src, skip_fused, new_month, columns, term, day_k)
         _run_group(ROWS_OWN, lanes, mkt, pol, no_index, new_month, goals, 1.0, n_days, d0, d0 + n_win, month_wealth,
                    f_out, i_out)
 

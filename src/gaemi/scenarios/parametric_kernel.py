@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gaemi._numba import lowest_bit, njit, njit_noalias, prange
+from gaemi._numba import aligned_empty, lowest_bit, njit, njit_noalias, prange
 from gaemi.scenarios.sfc64 import seed_path, sfc64_double, sfc64_step, to_unit
 from gaemi.scenarios.variates import (
     EXPM1_POLY_MAX,
@@ -167,10 +167,10 @@ def parametric_block(path_start, n_paths, n_days, diff_keys, jump_keys, collapse
         n = min(BLOCK_LANES, n_paths - a)
         sa, sb, sc, sw, ja, jb, jc, jw, cday = new_streams(path_start + a, n, n_days, diff_keys, jump_keys,
                                                            collapse_keys, hazard)
-        z = np.empty((n_assets + 1, n))
-        gu, scale, xl = np.empty(n), np.empty(n), np.empty(n)
-        raw = np.empty(n, dtype=np.uint64)
-        window = np.empty((n_assets, BLOCK_WINDOW * n))
+        z = aligned_empty((n_assets + 1) * n, np.float64).reshape((n_assets + 1, n))
+        gu, scale, xl = aligned_empty(n, np.float64), aligned_empty(n, np.float64), aligned_empty(n, np.float64)
+        raw = aligned_empty(n, np.uint64)
+        window = aligned_empty(n_assets * BLOCK_WINDOW * n, np.float64).reshape((n_assets, BLOCK_WINDOW * n))
         for d0 in range(0, n_days, BLOCK_WINDOW):
             n_win = min(BLOCK_WINDOW, n_days - d0)
             generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam,
@@ -190,9 +190,9 @@ def new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard):
     collapse day ((assets, n) int64; ``n_days`` when none)."""
     n_assets = hazard.shape[0]
     st = np.empty(4, dtype=np.uint64)
-    diff = np.empty((4, n), dtype=np.uint64)
-    jump = np.empty((4, n_assets, n), dtype=np.uint64)
-    cday = np.empty((n_assets, n), dtype=np.int64)
+    diff = aligned_empty(4 * n, np.uint64).reshape((4, n))  # (rows of 64 lanes on cache-line boundaries)
+    jump = aligned_empty(4 * n_assets * n, np.uint64).reshape((4, n_assets, n))
+    cday = aligned_empty(n_assets * n, np.int64).reshape((n_assets, n))
     for l in range(n):
         seed_path(st, diff_keys[0], diff_keys[1], path0 + l)
         for q in range(4):
