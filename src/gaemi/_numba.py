@@ -129,6 +129,11 @@ if DISABLE_JIT:  # pragma: no cover - exercised by an env-var test run
     def lowest_bit(mask):
         m = int(mask)
         return (m & -m).bit_length() - 1 if m else 64
+
+    def fma(a, b, c):
+        from fractions import Fraction
+
+        return float(Fraction(float(a)) * Fraction(float(b)) + Fraction(float(c)))  # rounded once, as fma
 else:
     from llvmlite import ir as _ir
     from numba.core import types as _types
@@ -155,6 +160,20 @@ else:
             return builder.bitcast(args[0], _ir.DoubleType())
 
         return _types.float64(_types.int64), codegen
+
+    @_intrinsic
+    def fma(typingctx, a, b, c):
+        """``a * b + c`` rounded once (IEEE fused multiply-add, LLVM ``llvm.fma``): one instruction
+        on machines with FMA, in scalar and in vector code alike, so a polynomial written with it
+        gives the same bits in a per-path loop and in a lock-step (SIMD) loop. (numba does not
+        contract ``a * b + c`` by itself: that would need fast-math flags.)"""
+        if not (a == b == c == _types.float64):
+            return None
+
+        def codegen(context, builder, signature, args):
+            return builder.fma(args[0], args[1], args[2])
+
+        return _types.float64(_types.float64, _types.float64, _types.float64), codegen
 
     @_intrinsic
     def lowest_bit(typingctx, mask):

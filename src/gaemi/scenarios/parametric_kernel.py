@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gaemi._numba import aligned_empty, lowest_bit, njit, njit_noalias, prange
+from gaemi._numba import aligned_empty, fma, lowest_bit, njit, njit_noalias, prange
 from gaemi.scenarios.sfc64 import seed_path, sfc64_double, sfc64_step, to_unit
 from gaemi.scenarios.variates import (
     EXPM1_POLY_MAX,
@@ -90,6 +90,7 @@ def parametric_path(path, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t
     z = np.empty(n_assets)
     t_one = use_t and n_assets == 1  # one asset: its t directly (the ziggurat of tzig)
     t_scale = np.sqrt((df - 2.0) / df)
+    t_vol = s[0] * t_scale  # one asset's t to its daily log return: m + t_vol * t
     for d in range(n_days):
         if t_one:
             z[0] = student_t(state, tzig, df)
@@ -109,6 +110,9 @@ def parametric_path(path, diff_keys, jump_keys, collapse_keys, chol, m, s, use_t
             else:
                 w = 2.0 * gamma(state, gd, gc)
             scale = np.sqrt((df - 2.0) / w)
+        if t_one:  # (chol is [[1]]): the t scaled to the daily volatility at once
+            out[d, 0] = fma(t_vol, z[0], m[0])
+            continue
         for i in range(n_assets):
             e = 0.0
             for j in range(i + 1):
@@ -206,6 +210,44 @@ def new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard):
 
 
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
+def _one_t_window(d0, n_win, sa, sb, sc, sw, cday, mu, t_vol, df, collapse_loss, log_floor, tzig, raw, out):
+    """:func:`generate_window` for one asset with Student-t shocks and no jumps (the common case):
+    each day is one vector loop over the lanes - the draw, the t's ziggurat fast path, the log
+    return ``mu + t_vol * t`` (one fused multiply-add) and its ``expm1`` polynomial - and a scalar finish for the lanes
+    where the ziggurat declined (:func:`~gaemi.scenarios.variates.t_finish` redoes the draw
+    and goes on; for an accepted draw it returns the same value and draws nothing) or the log
+    return is beyond the polynomial's range (the clip and numpy's ``expm1``)."""
+    n = sa.shape[0]
+    hi = -log_floor
+    collapsing = False
+    for l in range(n):
+        collapsing |= cday[0, l] < d0 + n_win
+    for k in range(n_win):
+        d = d0 + k
+        base = k * n
+        todo = np.uint64(0)
+        for l in range(n):
+            x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
+            value, ok = zig_fast(x, tzig)
+            raw[l] = x
+            y = fma(t_vol, value, mu)
+            out[0, base + l] = expm1_poly(y)
+            todo |= np.uint64((not ok) | (abs(y) > EXPM1_POLY_MAX)) << np.uint64(l)
+        while todo:
+            l = np.int64(lowest_bit(todo))
+            todo &= todo - np.uint64(1)
+            value, sa[l], sb[l], sc[l], sw[l] = t_finish(raw[l], sa[l], sb[l], sc[l], sw[l], tzig, df)
+            y = fma(t_vol, value, mu)
+            y = log_floor if y < log_floor else (hi if y > hi else y)
+            out[0, base + l] = expm1(y)
+        if collapsing:  # the collapse day's loss, and nothing after it (the draws go on regardless)
+            for l in range(n):
+                cd = cday[0, l]
+                if d >= cd:
+                    out[0, base + l] = -collapse_loss if d == cd else 0.0
+
+
+@njit_noalias(cache=True, nogil=True, error_model="numpy")
 def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam, jump_mean,
                     jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, out):
     """Days ``d0 .. d0 + n_win`` of a group's paths in lock-step: ``out[i, k * n + l]`` is asset
@@ -224,8 +266,12 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
     hi = -log_floor
     t_one = use_t and n_assets == 1  # one asset: its t directly (the ziggurat of tzig)
     t_scale = np.sqrt((df - 2.0) / df)
+    t_vol = s[0] * t_scale
     for l in range(n):
         scale[l] = t_scale if t_one else 1.0
+    if t_one and jump_lam[0] <= 0.0:
+        _one_t_window(d0, n_win, sa, sb, sc, sw, cday, m[0], t_vol, df, collapse_loss, log_floor, tzig, raw, out)
+        return
     for k in range(n_win):
         d = d0 + k
         base = k * n
@@ -289,8 +335,12 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
                 for l in range(n):
                     xl[l] += c * z[j, l]
             mi, si = m[i], s[i]
-            for l in range(n):
-                xl[l] = mi + si * (xl[l] * scale[l])
+            if t_one:
+                for l in range(n):
+                    xl[l] = fma(t_vol, z[0, l], mi)
+            else:
+                for l in range(n):
+                    xl[l] = mi + si * (xl[l] * scale[l])
             lam = jump_lam[i]
             if lam > 0.0:
                 p0 = np.exp(-lam)

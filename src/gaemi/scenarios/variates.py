@@ -37,7 +37,7 @@ import math
 
 import numpy as np
 
-from gaemi._numba import bits_float, float_bits, njit
+from gaemi._numba import bits_float, float_bits, fma, njit
 from gaemi.scenarios.sfc64 import sfc64_next, sfc64_step, to_unit
 
 # --------------------------------------------------------------------------- log
@@ -232,21 +232,22 @@ _INV_FACT = tuple(1.0 / math.factorial(j) for j in range(2, 12))  # 1/2!, ..., 1
 
 @njit(cache=True, inline="always")
 def expm1_poly(x):
-    """``exp(x) - 1`` by its Taylor polynomial of degree 11 (Horner); for ``|x| <= EXPM1_POLY_MAX``
-    (1/8), where the truncation error is below ``x**11 / 12! < 3e-19`` relative. (Written out,
-    like :func:`log`'s series: a loop over the coefficient tuple compiles to slower code,
-    measured.)"""
+    """``exp(x) - 1`` by its Taylor polynomial of degree 11 (Horner, with fused multiply-adds:
+    half the operations, and the same bits in scalar and in vector code); for
+    ``|x| <= EXPM1_POLY_MAX`` (1/8), where the truncation error is below ``x**11 / 12! < 3e-19``
+    relative. (Written out, like :func:`log`'s series: a loop over the coefficient tuple
+    compiles to slower code, measured.)"""
     c2, c3, c4, c5, c6, c7, c8, c9, c10, c11 = _INV_FACT
-    p = c10 + x * c11
-    p = c9 + x * p
-    p = c8 + x * p
-    p = c7 + x * p
-    p = c6 + x * p
-    p = c5 + x * p
-    p = c4 + x * p
-    p = c3 + x * p
-    p = c2 + x * p
-    return x + x * (x * p)
+    p = fma(x, c11, c10)
+    p = fma(x, p, c9)
+    p = fma(x, p, c8)
+    p = fma(x, p, c7)
+    p = fma(x, p, c6)
+    p = fma(x, p, c5)
+    p = fma(x, p, c4)
+    p = fma(x, p, c3)
+    p = fma(x, p, c2)
+    return fma(x * x, p, x)
 
 
 @njit(cache=True)
