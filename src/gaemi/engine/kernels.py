@@ -29,7 +29,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from gaemi._numba import aligned_empty, aligned_full, lowest_bit, njit, njit_noalias, prange
+from gaemi._numba import aligned_empty, aligned_full, fma, lowest_bit, njit, njit_noalias, prange
 from gaemi.engine import layout as L
 from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
@@ -51,7 +51,7 @@ N_EXTRA = 3
 # need not be read.
 # ``own_returns``, ``day_k``, ``inst_lev``, ``inst_under`` serve ROWS_OWN mode (generated futures):
 # the window's simple returns (assets, window rows) and, per day of the window, each holding's
-# carry and spread, the gap and the deposit's daily rate (``day_k``, see :func:`_market_rows_window`),
+# cost, the gap and the deposit's daily rate (``day_k``, see :func:`_market_rows_window`),
 # so that the one-loop day prices two plain holdings from the returns without a table.
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
@@ -87,10 +87,8 @@ def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, i
     gap = gap_days[rate_row]
     for i in range(inst_under.shape[0]):
         lev = inst_lev[i]
-        rf = rates[rate_row, inst_rate_col[i]] * gap * inv_basis[i]
-        borrowed = lev - 1.0 if lev > 1.0 else 0.0
-        r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
-             - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
+        cost = _holding_cost(lev, rates[rate_row, inst_rate_col[i]], gap, inv_basis[i], inst_spread[i], fee_daily[i])
+        r = fma(lev, returns[row, inst_under[i]], cost)
         r = -1.0 if r < -1.0 else r
         table[row, i] = 1.0 + r
         term[i, row] = inst_term[i] > 0.0 and r <= -inst_term[i]
@@ -99,6 +97,17 @@ def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, i
     dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
     table[row, n + DEP_INC] = dep_rate * gap * INV365
     table[row, n + GAP] = gap
+
+
+@njit(cache=True, inline="always")
+def _holding_cost(lev, rate, gap, inv_basis, spread, fee_daily):
+    """A holding's day apart from its underlying: ``(1 - lev) r_f - (lev - 1)^+ spread gap /
+    basis - fee``, with ``r_f = rate gap / basis``; its simple return is then
+    ``lev * r_under + cost`` (one fused multiply-add), floored at -100 %. The same arithmetic in
+    the table, the generated window and the one-loop day."""
+    rf = rate * gap * inv_basis
+    borrowed = lev - 1.0 if lev > 1.0 else 0.0
+    return (1.0 - lev) * rf - borrowed * spread * gap * inv_basis - fee_daily
 
 
 @njit(cache=True)
@@ -368,7 +377,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     u0 = mkt.inst_under[0] if n_inst > 0 else 0
     u1 = mkt.inst_under[1] if n_inst > 1 else 0
     ut = mkt.inst_under[track] if track >= 0 else 0
-    c_kgap = 2 * n_inst  # day_k: carry and spread of each holding, then the gap and the deposit's rate
+    c_kgap = n_inst  # day_k: each holding's cost of the day, then the gap and the deposit's rate
     fee0 = fee_daily[0] if n_inst > 0 else 0.0
     fee1 = fee_daily[1] if n_inst > 1 else 0.0
     for l in range(n):
@@ -407,18 +416,18 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             if own_rows:
                 k = d - d_start
                 q0 = k * n
-                carry0, spread0, carry1, spread1 = day_k[k, 0], day_k[k, 1], day_k[k, 2], day_k[k, 3]
+                cost0, cost1 = day_k[k, 0], day_k[k, 1]
                 gp = day_k[k, c_kgap]
                 dinc = day_k[k, c_kgap + 1]
                 for l in range(n):
                     q = q0 + l
                     v0 = value[0, l]
                     v1 = value[1, l]
-                    x0 = ((lev0 * own_ret[u0, q] + carry0) - spread0) - fee0  # _market_row's arithmetic
-                    x1 = ((lev1 * own_ret[u1, q] + carry1) - spread1) - fee1
+                    x0 = fma(lev0, own_ret[u0, q], cost0)  # _market_row's arithmetic
+                    x1 = fma(lev1, own_ret[u1, q], cost1)
                     g0 = 1.0 + (-1.0 if x0 < -1.0 else x0)
                     g1 = 1.0 + (-1.0 if x1 < -1.0 else x1)
-                    fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
+                    fees_paid[l] = fma(v1, fee1, fma(v0, fee0, fees_paid[l]))
                     y0 = v0 * g0
                     y1 = v1 * g1
                     value[0, l] = y0
@@ -451,7 +460,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     v1 = value[1, l]
                     g0 = table[r, 0]
                     g1 = table[r, 1]
-                    fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
+                    fees_paid[l] = fma(v1, fee1, fma(v0, fee0, fees_paid[l]))
                     y0 = v0 * g0
                     y1 = v1 * g1
                     value[0, l] = y0
@@ -998,8 +1007,8 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
     it (``under_src``), and DEP_INC when the deposit's rate is fixed: the engine does not read
     them then (:data:`Market`).
 
-    ``day_k[k]`` gets the day's per-holding constants (``2 i``: the carry ``(1 - lev) r_f``,
-    ``2 i + 1``: the financing spread), then the gap and the deposit's daily rate. With
+    ``day_k[k]`` gets each holding's cost of the day (:func:`_holding_cost`), then the gap and
+    the deposit's daily rate. With
     ``skip_fused`` (two plain holdings, shared months), the table is not written on days other
     than month starts: the engine's one-loop day prices the holdings from ``returns`` and
     ``day_k`` itself."""
@@ -1011,26 +1020,22 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
         skip = skip_fused and not new_month[0, rate_row]
         for i in range(n_inst):
             lev = inst_lev[i]
-            rf = rates[rate_row, inst_rate_col[i]] * gap * inv_basis[i]
-            borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            carry = (1.0 - lev) * rf
-            spread = borrowed * inst_spread[i] * gap * inv_basis[i]
-            day_k[k, 2 * i] = carry
-            day_k[k, 2 * i + 1] = spread
+            cost = _holding_cost(lev, rates[rate_row, inst_rate_col[i]], gap, inv_basis[i], inst_spread[i],
+                                 fee_daily[i])
+            day_k[k, i] = cost
             if skip:
                 continue
-            fee = fee_daily[i]
             cut = inst_term[i]
             under = inst_under[i]
             for l in range(n):
-                r = lev * returns[under, base + l] + carry - spread - fee
+                r = fma(lev, returns[under, base + l], cost)
                 r = -1.0 if r < -1.0 else r
                 columns[i, base + l] = 1.0 + r
                 term[i, base + l] = (cut > 0.0) & (r <= -cut)
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
         dep_inc = dep_rate * gap * INV365
-        day_k[k, 2 * n_inst] = gap
-        day_k[k, 2 * n_inst + 1] = dep_inc
+        day_k[k, n_inst] = gap
+        day_k[k, n_inst + 1] = dep_inc
         if skip:
             continue
         tracked = inst_under[track_inst] if track_inst >= 0 else 0
@@ -1066,7 +1071,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     term = _lane_rows(n_inst, rows, False, np.bool_)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
-    day_k = np.empty((GEN_WINDOW, 2 * n_inst + 2))
+    day_k = np.empty((GEN_WINDOW, n_inst + 2))
     pol = Policy(*pol_t)
     lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
     # lanes read consecutive rows: contiguous per column

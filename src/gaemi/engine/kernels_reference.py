@@ -118,8 +118,8 @@ def run_block_reference(
             ru = returns[row, inst_under[t]]
             rf = rates[row, inst_rate_col[t]] * gap * inv_basis[t]
             borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            r = np.maximum(lev * ru + (1.0 - lev) * rf - borrowed * inst_spread[t] * gap * inv_basis[t]
-                           - fee_daily[t], -1.0)
+            cost = (1.0 - lev) * rf - borrowed * inst_spread[t] * gap * inv_basis[t] - fee_daily[t]
+            r = np.maximum(lev * ru + cost, -1.0)
             fund_growth = fund_growth * (1.0 + r)
             under_growth = under_growth * (1.0 + ru)
         for i in range(n_inst):
@@ -127,8 +127,8 @@ def run_block_reference(
             lev = inst_lev[i]
             rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
             borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            r = (lev * returns[row, inst_under[i]] + (1.0 - lev) * rf
-                 - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i])
+            cost = (1.0 - lev) * rf - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i]
+            r = lev * returns[row, inst_under[i]] + cost  # (the kernels: one fused multiply-add)
             r = np.maximum(r, -1.0)
             fees_paid = np.where(held, fees_paid + value[:, i] * fee_daily[i], fees_paid)
             value[:, i] = np.where(held, value[:, i] * (1.0 + r), value[:, i])
