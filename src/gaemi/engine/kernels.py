@@ -1066,9 +1066,10 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     gu, scale, xl = aligned_empty(n, np.float64), aligned_empty(n, np.float64), aligned_empty(n, np.float64)
     raw = aligned_empty(n, np.uint64)
     rows = GEN_WINDOW * n
-    returns = _lane_rows(n_assets, rows, 0.0, np.float64)
-    columns = _lane_rows(n_inst + N_EXTRA, rows, 0.0, np.float64)  # the window's market table, transposed
-    term = _lane_rows(n_inst, rows, False, np.bool_)
+    # (not filled: every cell the engine reads is written first)
+    returns = aligned_empty(n_assets * rows, np.float64).reshape((n_assets, rows))
+    columns = aligned_empty((n_inst + N_EXTRA) * rows, np.float64).reshape((n_inst + N_EXTRA, rows))  # transposed
+    term = aligned_empty(n_inst * rows, np.bool_).reshape((n_inst, rows))
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
     day_k = np.empty((GEN_WINDOW, n_inst + 2))
