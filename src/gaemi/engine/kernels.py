@@ -415,12 +415,12 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             tgt = goal_target[0, d]
             if own_rows:
                 k = d - d_start
-                q0 = k * n
+                q0 = np.uint64(k * n)  # unsigned: no wraparound test, so contiguous loads rather than gathers
                 cost0, cost1 = day_k[k, 0], day_k[k, 1]
                 gp = day_k[k, c_kgap]
                 dinc = day_k[k, c_kgap + 1]
                 for l in range(n):
-                    q = q0 + l
+                    q = q0 + np.uint64(l)
                     v0 = value[0, l]
                     v1 = value[1, l]
                     x0 = fma(lev0, own_ret[u0, q], cost0)  # _market_row's arithmetic
@@ -455,7 +455,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     deep |= np.uint64(deeper) << np.uint64(l)
             else:
                 for l in range(n):
-                    r = row[l]
+                    r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
                     v0 = value[0, l]
                     v1 = value[1, l]
                     g0 = table[r, 0]
@@ -490,7 +490,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         elif plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
             for l in range(n):
                 v0 = value[0, l]
-                g0 = table[row[l], 0]
+                g0 = table[np.uint64(row[l]), 0]
                 fees_paid[l] += v0 * fee0
                 y0 = v0 * g0
                 value[0, l] = y0
@@ -498,7 +498,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 fund_growth[l] *= g0 if track == 0 else 1.0
         elif plain:
             for l in range(n):
-                r = row[l]
+                r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
                 v0 = value[0, l]
                 v1 = value[1, l]
                 g0 = table[r, 0]
@@ -517,7 +517,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             fee = fee_daily[i]
             if inst_term[i] > 0.0:  # a fund that can be terminated: held, and the row's drop deep enough
                 for l in range(n):
-                    r = row[l]
+                    r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
                     v = value[i, l]
                     hit = term[i, r] and v != 0.0
                     term_hit[i, l] = hit
@@ -533,7 +533,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 for l in range(n):
                     v = value[i, l]
                     fees_paid[l] += v * fee
-                    g = table[row[l], i]
+                    g = table[np.uint64(row[l]), i]
                     y = v * g
                     value[i, l] = y
                     risky[l] += y
@@ -542,7 +542,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 for l in range(n):
                     v = value[i, l]
                     fees_paid[l] += v * fee
-                    y = v * table[row[l], i]
+                    y = v * table[np.uint64(row[l]), i]
                     value[i, l] = y
                     risky[l] += y
         if any_term:  # the fund's remaining value goes to the deposit
@@ -583,7 +583,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         if month_start:
             settle = np.uint64(0)  # lanes whose loan entered a new rate tier today
             for l in range(n):
-                r = row[l]
+                r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
                 under_growth[l] *= table[r, c_usrc]  # all ones when no fund is tracked
                 ln = loan[l]
                 ip = interest_paid[l]
@@ -598,7 +598,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 settle |= np.uint64(retier) << np.uint64(l)
         elif not fused:
             for l in range(n):
-                r = row[l]
+                r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
                 under_growth[l] *= table[r, c_usrc]
                 ln = loan[l]
                 ip = interest_paid[l]
@@ -1015,7 +1015,7 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
     n_inst = inst_under.shape[0]
     for k in range(n_win):
         rate_row = d0 + k
-        base = k * n
+        base = np.uint64(k * n)  # unsigned: no wraparound test, so vector stores rather than scatters
         gap = gap_days[rate_row]
         skip = skip_fused and not new_month[0, rate_row]
         for i in range(n_inst):
@@ -1028,10 +1028,10 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
             cut = inst_term[i]
             under = inst_under[i]
             for l in range(n):
-                r = fma(lev, returns[under, base + l], cost)
+                r = fma(lev, returns[under, base + np.uint64(l)], cost)
                 r = -1.0 if r < -1.0 else r
-                columns[i, base + l] = 1.0 + r
-                term[i, base + l] = (cut > 0.0) & (r <= -cut)
+                columns[i, base + np.uint64(l)] = 1.0 + r
+                term[i, base + np.uint64(l)] = (cut > 0.0) & (r <= -cut)
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
         dep_inc = dep_rate * gap * INV365
         day_k[k, n_inst] = gap
@@ -1041,12 +1041,12 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
         tracked = inst_under[track_inst] if track_inst >= 0 else 0
         if under_src < 0:  # (else the engine reads the underlying's growth from that holding)
             for l in range(n):
-                columns[n_inst + UNDER, base + l] = 1.0 + returns[tracked, base + l] if track_inst >= 0 else 1.0
+                columns[n_inst + UNDER, base + np.uint64(l)] = 1.0 + returns[tracked, base + np.uint64(l)] if track_inst >= 0 else 1.0
         if dep_rate_col >= 0:  # (a fixed rate: the engine computes the daily rate from the gap)
             for l in range(n):
-                columns[n_inst + DEP_INC, base + l] = dep_inc
+                columns[n_inst + DEP_INC, base + np.uint64(l)] = dep_inc
         for l in range(n):
-            columns[n_inst + GAP, base + l] = gap
+            columns[n_inst + GAP, base + np.uint64(l)] = gap
 
 
 @njit(cache=True, nogil=True)

@@ -224,14 +224,14 @@ def _one_t_window(d0, n_win, sa, sb, sc, sw, cday, mu, t_vol, df, collapse_loss,
         collapsing |= cday[0, l] < d0 + n_win
     for k in range(n_win):
         d = d0 + k
-        base = k * n
+        base = np.uint64(k * n)  # unsigned: no wraparound test, so vector stores rather than scatters
         todo = np.uint64(0)
         for l in range(n):
             x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
             value, ok = zig_fast(x, tzig)
             raw[l] = x
             y = fma(t_vol, value, mu)
-            out[0, base + l] = expm1_poly(y)
+            out[0, base + np.uint64(l)] = expm1_poly(y)
             todo |= np.uint64((not ok) | (abs(y) > EXPM1_POLY_MAX)) << np.uint64(l)
         while todo:
             l = np.int64(lowest_bit(todo))
@@ -239,12 +239,12 @@ def _one_t_window(d0, n_win, sa, sb, sc, sw, cday, mu, t_vol, df, collapse_loss,
             value, sa[l], sb[l], sc[l], sw[l] = t_finish(raw[l], sa[l], sb[l], sc[l], sw[l], tzig, df)
             y = fma(t_vol, value, mu)
             y = log_floor if y < log_floor else (hi if y > hi else y)
-            out[0, base + l] = expm1(y)
+            out[0, base + np.uint64(l)] = expm1(y)
         if collapsing:  # the collapse day's loss, and nothing after it (the draws go on regardless)
             for l in range(n):
                 cd = cday[0, l]
                 if d >= cd:
-                    out[0, base + l] = -collapse_loss if d == cd else 0.0
+                    out[0, base + np.uint64(l)] = -collapse_loss if d == cd else 0.0
 
 
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
@@ -274,7 +274,7 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
         return
     for k in range(n_win):
         d = d0 + k
-        base = k * n
+        base = np.uint64(k * n)  # unsigned: no wraparound test, so vector stores rather than scatters
         if t_one:
             todo = np.uint64(0)
             for l in range(n):
@@ -369,16 +369,16 @@ def generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s,
                     x = xl[l]
                     cd = cday[i, l]
                     r = expm1_poly(x)
-                    out[i, base + l] = -collapse_loss if d == cd else (0.0 if d > cd else r)
+                    out[i, base + np.uint64(l)] = -collapse_loss if d == cd else (0.0 if d > cd else r)
                     todo |= np.uint64((abs(x) > EXPM1_POLY_MAX) & (d < cd)) << np.uint64(l)
             else:
                 for l in range(n):
                     x = xl[l]
-                    out[i, base + l] = expm1_poly(x)
+                    out[i, base + np.uint64(l)] = expm1_poly(x)
                     todo |= np.uint64(abs(x) > EXPM1_POLY_MAX) << np.uint64(l)
             while todo:
                 l = np.int64(lowest_bit(todo))
                 todo &= todo - np.uint64(1)
                 x = xl[l]
                 x = log_floor if x < log_floor else (hi if x > hi else x)
-                out[i, base + l] = np.expm1(x)
+                out[i, base + np.uint64(l)] = np.expm1(x)
