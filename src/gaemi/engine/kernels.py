@@ -388,7 +388,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 month_wealth[m, l] = np.nan
 
     for d in range(d_start, d_stop):
-        # 1. the day's rows
+        # 1. the day's rows (ROWS_OWN: lane l reads row own + l; the loops below use that directly,
+        # mode being a compile-time constant, so their reads are contiguous loads, not gathers)
+        own = np.uint64((d - d_start) * n)
         if mode == ROWS_INDEX:
             for l in range(n):
                 row[l] = index[l, d]
@@ -398,9 +400,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 x, sa[l], sb[l], sc[l], sw[l] = sfc64_step(sa[l], sb[l], sc[l], sw[l])
                 row[l] = next_bootstrap_row(to_unit(x), row[l], n_rows, p_restart, scale, first)
         else:
-            own = (d - d_start) * n
             for l in range(n):
-                row[l] = own + l
+                row[l] = own + np.uint64(l)
 
         # 1. market: holdings (fees on the day's opening value), termination
         any_term = False
@@ -455,7 +456,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     deep |= np.uint64(deeper) << np.uint64(l)
             else:
                 for l in range(n):
-                    r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
+                    r = own + np.uint64(l) if own_rows else np.uint64(row[l])  # (unsigned: no wraparound test)
                     v0 = value[0, l]
                     v1 = value[1, l]
                     g0 = table[r, 0]
@@ -490,7 +491,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         elif plain and n_inst == 1:  # the common cases in one pass: each lane's sums stay in registers
             for l in range(n):
                 v0 = value[0, l]
-                g0 = table[np.uint64(row[l]), 0]
+                g0 = table[own + np.uint64(l) if own_rows else np.uint64(row[l]), 0]
                 fees_paid[l] += v0 * fee0
                 y0 = v0 * g0
                 value[0, l] = y0
@@ -498,7 +499,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 fund_growth[l] *= g0 if track == 0 else 1.0
         elif plain:
             for l in range(n):
-                r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
+                r = own + np.uint64(l) if own_rows else np.uint64(row[l])  # (unsigned: no wraparound test)
                 v0 = value[0, l]
                 v1 = value[1, l]
                 g0 = table[r, 0]
@@ -517,7 +518,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             fee = fee_daily[i]
             if inst_term[i] > 0.0:  # a fund that can be terminated: held, and the row's drop deep enough
                 for l in range(n):
-                    r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
+                    r = own + np.uint64(l) if own_rows else np.uint64(row[l])  # (unsigned: no wraparound test)
                     v = value[i, l]
                     hit = term[i, r] and v != 0.0
                     term_hit[i, l] = hit
@@ -583,7 +584,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         if month_start:
             settle = np.uint64(0)  # lanes whose loan entered a new rate tier today
             for l in range(n):
-                r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
+                r = own + np.uint64(l) if own_rows else np.uint64(row[l])  # (unsigned: no wraparound test)
                 under_growth[l] *= table[r, c_usrc]  # all ones when no fund is tracked
                 ln = loan[l]
                 ip = interest_paid[l]
@@ -598,7 +599,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 settle |= np.uint64(retier) << np.uint64(l)
         elif not fused:
             for l in range(n):
-                r = np.uint64(row[l])  # (unsigned: no wraparound test in the gathers)
+                r = own + np.uint64(l) if own_rows else np.uint64(row[l])  # (unsigned: no wraparound test)
                 under_growth[l] *= table[r, c_usrc]
                 ln = loan[l]
                 ip = interest_paid[l]
