@@ -218,18 +218,25 @@ def scenario_stats(scen, basis: dict[str, float], sample_paths: int = 1024) -> d
     a year (``252 * mean(rate * gap_days / basis)``). Used for the Kelly leverage."""
     blk = scen.block(0, min(scen.n_paths, sample_paths))
     # the sampled path-days as how often each table row is read: moments are weighted sums over
-    # the table (the same numbers as gathering every path-day, without the gathers)
-    count = np.bincount(blk.index.ravel(), minlength=blk.returns.shape[0]).astype(np.float64)
-    n = float(count.sum())
+    # the table (the same numbers as gathering every path-day, without the gathers); a block
+    # whose rows are its path-days, each read once (generated futures), needs no weights
+    idx = blk.index.ravel()
+    once = idx.size == blk.returns.shape[0] and bool((idx == np.arange(idx.size)).all())
+    count = None if once else np.bincount(idx, minlength=blk.returns.shape[0]).astype(np.float64)
+    n = float(idx.size)
+
+    def total(x: np.ndarray) -> float:
+        return float(x.sum()) if count is None else float(count @ x)
+
     out: dict[str, Any] = {"underlyings": {}, "rates": {}}
     for k, name in enumerate(scen.underlyings):
         r = blk.returns[:, k]
-        mean = float(count @ r) / n
-        var = float(count @ (r - mean) ** 2) / n
+        mean = total(r) / n
+        var = total((r - mean) ** 2) / n
         out["underlyings"][name] = {"mu": mean * DAYS_PER_YEAR, "sigma": float(np.sqrt(var * DAYS_PER_YEAR))}
     for k, name in enumerate(scen.rate_names):
         acc = blk.rates[:, k] * blk.gap_days / basis.get(name, 365.0)
-        out["rates"][name] = float(count @ acc) / n * DAYS_PER_YEAR
+        out["rates"][name] = total(acc) / n * DAYS_PER_YEAR
     return out
 
 
