@@ -225,6 +225,8 @@ def _lockstep(path0, n, n_days, window, args):
          collapse_hazard={"b": 0.01, "c": 0.002}),
     dict(underlyings=("a", "b"), annual_vol=[0.1, 0.5], dist="normal", jumps={"a": Jump(5.0, 0.02, 0.0)}),
     dict(underlyings=("a",), annual_vol=12.0, dist="t", df=2.5),  # big days: expm1 beyond the polynomial, clipping
+    dict(underlyings=("a",), annual_vol=0.8, dist="t", df=3, collapse_hazard={"a": 0.02}),  # one t, collapses
+    dict(underlyings=("a",), annual_vol=0.3, dist="t", df=4, jumps={"a": Jump(20.0, -0.05, 0.05)}),  # one t, jumps
 ])
 def test_lockstep_generation_equals_per_path_generation(kw):
     names = kw.pop("underlyings")

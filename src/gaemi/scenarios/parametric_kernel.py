@@ -213,10 +213,11 @@ def new_streams(path0, n, n_days, diff_keys, jump_keys, collapse_keys, hazard):
 def _one_t_window(d0, n_win, sa, sb, sc, sw, cday, mu, t_vol, df, collapse_loss, log_floor, tzig, raw, out):
     """:func:`generate_window` for one asset with Student-t shocks and no jumps (the common case):
     each day is one vector loop over the lanes - the draw, the t's ziggurat fast path, the log
-    return ``mu + t_vol * t`` (one fused multiply-add) and its ``expm1`` polynomial - and a scalar finish for the lanes
-    where the ziggurat declined (:func:`~gaemi.scenarios.variates.t_finish` redoes the draw
-    and goes on; for an accepted draw it returns the same value and draws nothing) or the log
-    return is beyond the polynomial's range (the clip and numpy's ``expm1``)."""
+    return ``mu + t_vol * t`` (one fused multiply-add) and its ``expm1`` polynomial - and a
+    scalar finish for the lanes where the ziggurat declined
+    (:func:`~gaemi.scenarios.variates.t_finish` redoes the draw and goes on; for an accepted
+    draw it returns the same value and draws nothing) or the log return is beyond the
+    polynomial's range (the clip and numpy's ``expm1``)."""
     n = sa.shape[0]
     hi = -log_floor
     collapsing = False
