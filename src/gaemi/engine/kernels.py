@@ -113,10 +113,11 @@ def _holding_cost(lev, rate, gap, inv_basis, spread, fee_daily):
 @njit(cache=True)
 def _under_source(inst_under, inst_lev, fee_daily, track_inst):
     """The first holding that is the tracked fund's underlying itself at 1x without costs, or
-    -1: its growth ``1 + (1 * r + 0 * rf - 0 * spread - 0)`` is ``1 + r``, the UNDER column,
-    bit for bit (every term is finite; adding a zero leaves ``r`` as it is but for the sign of
-    a zero, which ``1 + r`` does not see), so the tracked underlying's growth can be read from
-    that holding's column instead of being gathered again."""
+    -1: its growth ``1 + fma(1, r, cost)`` with ``cost = 0 * rf - 0 * spread - 0`` (a zero) is
+    ``1 + r``, the UNDER column, bit for bit (every term is finite; adding a zero leaves ``r``
+    as it is but for the sign of a zero, which ``1 + r`` does not see), so the tracked
+    underlying's growth can be read from that holding's column instead of being gathered
+    again."""
     if track_inst < 0:
         return -1
     for i in range(inst_under.shape[0]):
