@@ -30,11 +30,16 @@ EXPECTED = {
     "luna": ("price", "USD", "24/7"), "ftt": ("price", "USD", "24/7"),
     "upbit_btc": ("price", "KRW", "24/7"), "upbit_xrp": ("price", "KRW", "24/7"),
     "ibit": ("price", "USD", "XNYS"), "etha": ("price", "USD", "XNYS"),
+    "samsung": ("price", "KRW", "XKRX"), "skhynix": ("price", "KRW", "XKRX"),
+    "tsla": ("price", "USD", "XNYS"), "nvda": ("price", "USD", "XNYS"),
+    "usdt": ("price", "USD", "24/7"), "ust": ("price", "USD", "24/7"),
+    "kospi200tr": ("price", "KRW", "XKRX"), "seoul_apt": ("price", "KRW", None),
     "us_effr": ("rate", "USD", None), "us_tbill3m": ("rate", "USD", None),
     "kr_cd91": ("rate", "KRW", None), "kr_base": ("rate", "KRW", None),
     "usdkrw": ("fx", "KRW", None),
 }
 BASIS = {"us_effr": 360, "us_tbill3m": 360, "kr_cd91": 365, "kr_base": 365}
+MONTHLY = {"kr_base", "seoul_apt"}
 
 
 def raw_rows(name: str) -> list[dict[str, str]]:
@@ -56,6 +61,8 @@ def test_catalog_names_and_metadata():
         assert info.calendar in ("XNYS", "XKRX", "24/7")
         assert info.day_count_basis == BASIS.get(name)
         assert info.description
+        assert info.frequency == ("monthly" if name in MONTHLY else "daily")
+        assert info.estimated_from == ("2023-05-22" if name == "kr_cd91" else None)
     catalog().clear()  # a copy: the catalog itself is untouched
     assert set(catalog()) == set(EXPECTED)
 
@@ -72,7 +79,10 @@ def test_every_series_loads(name):
     assert np.isfinite(df["close"]).all()
     if EXPECTED[name][0] != "rate":
         assert (df["close"] > 0).all()
-    assert len(df) > 200
+    assert len(df) > (100 if name in MONTHLY else 200)
+    if name in MONTHLY:  # one value per month, on its last day
+        assert (df.index == df.index + pd.offsets.MonthEnd(0)).all()
+        assert (np.diff(df.index.year * 12 + df.index.month) == 1).all()
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -104,7 +114,18 @@ def test_coingecko_labels_shifted_to_close_day():
     assert raw_rows("luna")[0]["date"] == "2019-05-08"
     assert load_series("luna").index[0] == pd.Timestamp("2019-05-07")
     assert series_info("ftt").date_shift_days == -1
-    assert series_info("btc").date_shift_days == 0
+    for name in ("btc", "usdt", "ust"):  # Yahoo labels a UTC day by its own date
+        assert series_info(name).date_shift_days == 0
+        assert raw_rows(name)[0]["date"] == str(load_series(name).index[0].date())
+
+
+def test_korean_stocks_say_they_exclude_dividends():
+    for name in ("samsung", "skhynix"):
+        assert "excludes dividends" in series_info(name).description
+    text = resources.files("gaemi.data").joinpath("samples", "PROVENANCE.md").read_text("utf-8")
+    for name in ("samsung", "skhynix"):
+        section = text.split(f"## {name}\n")[1].split("\n## ")[0]
+        assert "**Excludes dividends**" in section
 
 
 def test_btc_trimmed_before_hole():

@@ -6,6 +6,12 @@ its caveats are in ``samples/PROVENANCE.md``. Nothing here reads outside the pac
 
 Units as stored: prices and index levels in the series' ``currency``; rates in **percent per
 year** (converted to fractions by :func:`gaemi.data.build_panel`); FX ``usdkrw`` in KRW per USD.
+
+Derived series (computed by ``tools/make_samples.py``, formulas in ``samples/PROVENANCE.md``):
+``sp500tr``/``ndxtr`` have their ETF's fee added back, ``kospi200tr`` adds KRX's trailing
+dividend yield to the KOSPI 200 price index at each December ex-date, and ``kr_cd91`` continues
+after its real data as the base rate + :data:`CD91_PROXY_SPREAD` (rows from
+``SeriesInfo.estimated_from`` on are estimates).
 """
 
 from __future__ import annotations
@@ -21,6 +27,11 @@ from gaemi.errors import ConfigError, DataError
 
 KINDS = ("price", "rate", "fx")
 CALENDARS = ("XNYS", "XKRX", "24/7")
+
+#: Percentage points added to the Bank of Korea base rate (at the end of the same month) to
+#: estimate CD91 after its last real value: the median of CD91 - base over 2015-01-02..2023-05-19
+#: (2,072 days of real data; the mean is 0.18).
+CD91_PROXY_SPREAD = 0.15
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,9 @@ class SeriesInfo:
         of day D are the close of day D-1, so they are shifted by -1 to match Yahoo's labels).
     max_stale_days : for rates and FX: the oldest value (in calendar days) that may stand in for
         a day without publication before a panel refuses it.
+    estimated_from : None, or the first date (``YYYY-MM-DD``) whose values are estimates, not
+        observations (``kr_cd91``: base rate + :data:`CD91_PROXY_SPREAD`); panels that use them
+        say so in their provenance (``estimated``).
     """
 
     name: str
@@ -55,26 +69,32 @@ class SeriesInfo:
     frequency: str = "daily"
     date_shift_days: int = 0
     max_stale_days: int | None = None
+    estimated_from: str | None = None
 
 
-def _p(name, currency, calendar, description, source, shift=0):
+def _p(name, currency, calendar, description, source, shift=0, frequency="daily"):
     return SeriesInfo(name, "price", currency, calendar, None, description, f"{name}.csv.gz",
-                      source, "daily", shift, None)
+                      source, frequency, shift, None)
 
 
-def _r(name, currency, calendar, basis, description, source, frequency="daily", stale=14):
+def _r(name, currency, calendar, basis, description, source, frequency="daily", stale=14,
+       estimated_from=None):
     return SeriesInfo(name, "rate", currency, calendar, float(basis), description, f"{name}.csv.gz",
-                      source, frequency, 0, stale)
+                      source, frequency, 0, stale, estimated_from)
 
 
 _SERIES: tuple[SeriesInfo, ...] = (
     # U.S. equity
     _p("sp500", "USD", "XNYS", "S&P 500 price index (Yahoo ^GSPC), no dividends", "sp500_index.csv"),
-    _p("sp500tr", "USD", "XNYS", "SPY adjusted close: S&P 500 total-return proxy net of 0.09% fee",
-       "spy_adjusted.csv"),
+    _p("sp500tr", "USD", "XNYS", "S&P 500 total return: SPY adjusted close with SPY's 0.0945%/yr "
+       "fee added back", "spy_adjusted.csv"),
     _p("ndx", "USD", "XNYS", "NASDAQ-100 price index (Yahoo ^NDX), no dividends", "ndx_index.csv"),
-    _p("ndxtr", "USD", "XNYS", "QQQ adjusted close: NASDAQ-100 total-return proxy net of fee",
-       "qqq_adjusted.csv"),
+    _p("ndxtr", "USD", "XNYS", "NASDAQ-100 total return: QQQ adjusted close with QQQ's 0.20%/yr "
+       "fee added back", "qqq_adjusted.csv"),
+    _p("tsla", "USD", "XNYS", "Tesla (Yahoo TSLA) close adjusted for splits; pays no dividends",
+       "tsla_adjusted.csv"),
+    _p("nvda", "USD", "XNYS", "NVIDIA (Yahoo NVDA) close adjusted for splits and dividends",
+       "nvda_adjusted.csv"),
     # Korean equity
     _p("kospi", "KRW", "XKRX", "KOSPI composite price index (KRX), no dividends; value = KRW turnover",
        "kospi_index.csv"),
@@ -82,6 +102,12 @@ _SERIES: tuple[SeriesInfo, ...] = (
        "kosdaq_index.csv"),
     _p("kospi200", "KRW", "XKRX", "KOSPI 200 price index (KRX), underlying of KR leveraged ETFs",
        "kospi200_index.csv"),
+    _p("kospi200tr", "KRW", "XKRX", "KOSPI 200 total return (estimate): the price index plus KRX's "
+       "trailing dividend yield paid at each December ex-date", "kospi200_valuation.csv"),
+    _p("samsung", "KRW", "XKRX", "Samsung Electronics (KRX 005930) close, split-adjusted, "
+       "excludes dividends", "samsung_005930.csv"),
+    _p("skhynix", "KRW", "XKRX", "SK hynix (KRX 000660) close, adjusted for capital changes, "
+       "excludes dividends", "skhynix_000660.csv"),
     # crypto (UTC days)
     _p("btc", "USD", "24/7", "Bitcoin in USD (Yahoo BTC-USD), UTC day close", "btc_usd.csv"),
     _p("eth", "USD", "24/7", "Ether in USD (Yahoo ETH-USD), UTC day close", "eth_usd.csv"),
@@ -92,6 +118,10 @@ _SERIES: tuple[SeriesInfo, ...] = (
        "cg_terra_luna.csv", shift=-1),
     _p("ftt", "USD", "24/7", "FTX Token in USD (CoinGecko 00:00 UTC snapshot)", "cg_ftx_token.csv",
        shift=-1),
+    _p("usdt", "USD", "24/7", "Tether USDT stablecoin in USD (Yahoo USDT-USD), UTC day close",
+       "usdt_usd_yahoo.csv"),
+    _p("ust", "USD", "24/7", "TerraUSD UST stablecoin in USD (Yahoo USTC-USD), UTC day close; "
+       "depegged May 2022", "ust_usd_yahoo.csv"),
     _p("upbit_btc", "KRW", "24/7", "Bitcoin in KRW on Upbit (daily candle); value = KRW turnover",
        "upbit_krw_btc.csv"),
     _p("upbit_xrp", "KRW", "24/7", "XRP in KRW on Upbit (daily candle); value = KRW turnover",
@@ -104,10 +134,14 @@ _SERIES: tuple[SeriesInfo, ...] = (
        "us_fedfunds_dff.csv"),
     _r("us_tbill3m", "USD", "XNYS", 360, "3-month T-bill, discount basis (FRED DTB3), % per year",
        "us_tbill3m_dtb3.csv"),
-    _r("kr_cd91", "KRW", "XKRX", 365, "Korea CD 91-day yield (Bank of Korea ECOS), % per year",
-       "kr_cd91.csv"),
+    _r("kr_cd91", "KRW", "XKRX", 365, "Korea CD 91-day yield (Bank of Korea ECOS), % per year; "
+       f"from 2023-05-22 estimated as the base rate + {CD91_PROXY_SPREAD:g} pp", "kr_cd91.csv",
+       estimated_from="2023-05-22"),
     _r("kr_base", "KRW", "XKRX", 365, "Bank of Korea base rate at each month end, % per year",
        "kr_base_rate_monthly.csv", frequency="monthly", stale=31),
+    # housing (monthly)
+    _p("seoul_apt", "KRW", "XKRX", "Seoul apartment sale price index (Korea Real Estate Board "
+       "R-ONE), month end", "seoul_apt_price_index_reb.csv", frequency="monthly"),
     # FX
     SeriesInfo("usdkrw", "fx", "KRW", "XNYS", None,
                "KRW per USD, noon buying rate in New York (FRED DEXKOUS)", "usdkrw.csv.gz",
