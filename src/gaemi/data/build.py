@@ -35,6 +35,8 @@ How a panel is made (all choices recorded in ``panel.provenance``):
   accrues over. A rate starting after the first session is a ConfigError; a value older than
   the series' ``max_stale_days`` (14 calendar days for daily rates, 31 for the month-end base
   rate) is refused. ``gap_days[t]`` = calendar days from the previous session to ``dates[t]``.
+  Values a series marks as estimated (``SeriesInfo.estimated_from``: ``kr_cd91`` after
+  2023-05-19) are listed in ``provenance["estimated"]`` with the number of days read.
 """
 
 from __future__ import annotations
@@ -162,6 +164,23 @@ def _sample(asset: _Asset, sess: np.ndarray, fill_limit: int) -> tuple[np.ndarra
 def _asof(dates: np.ndarray, values: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     idx = np.searchsorted(dates, at, side="right") - 1
     return idx, values[np.maximum(idx, 0)]
+
+
+def _estimated(names: Sequence[str], rate_names: Sequence[str], sess: np.ndarray) -> dict[str, Any]:
+    """Provenance of estimated values: the embedded series whose rows from
+    ``SeriesInfo.estimated_from`` on are estimates (``kr_cd91`` after 2023-05-19: base rate + a
+    spread) and how many panel days read them (prices on each session, rates as of the previous
+    session). Empty when the panel reads none."""
+    cat = catalog()
+    out = {}
+    for n, days in [*((n, sess) for n in names), *((n, sess[:-1]) for n in rate_names)]:
+        info = cat.get(n)
+        if info is None or info.estimated_from is None:
+            continue
+        k = int(np.count_nonzero(days >= np.datetime64(info.estimated_from, "D")))
+        if k:
+            out[n] = {"from": info.estimated_from, "days": k, "method": info.description}
+    return {"estimated": out} if out else {}
 
 
 def build_panel(
@@ -329,6 +348,7 @@ def build_panel(
         "dropped_rows": dropped,
         "sha256": hashlib.sha256(returns.tobytes()).hexdigest(),
     }
+    provenance.update(_estimated(names, rate_names, sess))
     if fx_d is not None:
         conv = [n for n, c in zip(names, convert) if c]
         provenance["sources"][FX_SERIES] = catalog()[FX_SERIES].file
