@@ -133,9 +133,9 @@ def test_bad_input_exits_2(args, field):
 
 def test_plan_asset_the_data_lacks(tmp_path):
     f = tmp_path / "p.toml"
-    f.write_text('name = "x"\n[investor]\ncapital = 1\n[[holdings]]\nasset = "tsla"\nweight = 1.0\n')
+    f.write_text('name = "x"\n[investor]\ncapital = 1\n[[holdings]]\nasset = "aapl"\nweight = 1.0\n')
     r = runner.invoke(app, ["simulate", str(f), "--paths", "10"])
-    assert r.exit_code == 2 and "tsla" in r.output
+    assert r.exit_code == 2 and "aapl" in r.output
 
 
 def test_fused_bootstrap_equals_block_engine_and_reference():
@@ -207,7 +207,7 @@ def test_fused_two_holding_day_equals_reference(model):
     block = scen.block(100, 400)
     table = market_table(block.returns, block.rates, block.gap_days, spec.inst_under, spec.inst_lev,
                          spec.inst_expense, spec.inst_spread, spec.inst_rate_col, spec.inst_basis, spec.inst_term,
-                         spec.dep_rate_col, spec.dep_rate_fixed, spec.dep_spread, spec.track_inst,
+                         spec.inst_fx, spec.dep_rate_col, spec.dep_rate_fixed, spec.dep_spread, spec.track_inst,
                          block.returns.shape[0])
     assert table[2] == 1  # the 1x holding stands in for the underlying
     run = run_bootstrap_fused if model == "bootstrap" else run_parametric_fused

@@ -10,7 +10,7 @@ import pandas as pd
 from gaemi.config.io import load_plan
 from gaemi.config.plan import Plan
 from gaemi.engine.run import run_all
-from gaemi.engine.spec import build_spec, plan_rate_names
+from gaemi.engine.spec import build_spec, plan_asset_names, plan_rate_names
 from gaemi.errors import ConfigError
 from gaemi.results.simulation import SimulationResult
 from gaemi.scenarios.base import TableScenarioSet
@@ -28,7 +28,7 @@ def plan_panel(plan: Plan, start: Any = None, end: Any = None, extra_rates: tupl
         # deposits only: still need a calendar; use the deposit series' market
         assets = ["kospi" if plan.currency == "KRW" else "sp500tr"]
     else:
-        assets = plan.underlyings
+        assets = plan_asset_names(plan)
     rates = list(dict.fromkeys([*plan_rate_names(plan), *extra_rates]))
     return build_panel(assets, rates=rates, currency=plan.currency, calendar=plan.calendar, start=start, end=end)
 

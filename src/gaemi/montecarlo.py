@@ -23,7 +23,7 @@ import pandas as pd
 from gaemi.config.plan import Plan
 from gaemi.engine import layout as L
 from gaemi.engine.run import RawPaths, months_in, run_path_block
-from gaemi.engine.spec import EngineSpec, build_spec, plan_rate_names
+from gaemi.engine.spec import EngineSpec, build_spec, plan_asset_names, plan_rate_names
 from gaemi.errors import ConfigError
 from gaemi.results.simulation import SimulationResult
 from gaemi.rng import PATH_BLOCK, normalize_seed
@@ -188,7 +188,7 @@ def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: fl
     for p in plans:
         if p.currency != first.currency:
             raise ConfigError("currency", p.currency, f"the same currency for every plan compared ({first.currency})")
-        assets += [a for a in p.underlyings if a not in assets]
+        assets += [a for a in plan_asset_names(p) if a not in assets]
         rates += [r for r in plan_rate_names(p) if r not in rates]
     from gaemi.data import build_panel
 

@@ -24,13 +24,15 @@ def run(p, returns, rate=0.0, gap=1.0, new_month=None, implementation="compiled"
     if r.ndim == 2:
         r = r[None]
     n_paths, n_days, n_u = r.shape
-    table = r.reshape(n_paths * n_days, n_u)
+    # the assets are USD-quoted and plans are KRW unless they say so: a fund's FX column (the
+    # dollar's return in won) is a zero column here, so the won return is the fund's own
+    table = np.concatenate([r.reshape(n_paths * n_days, n_u), np.zeros((n_paths * n_days, 1))], axis=1)
     index = np.arange(n_paths * n_days).reshape(n_paths, n_days)
     rates = np.broadcast_to(np.asarray(rate, dtype=float), (n_paths * n_days,)).reshape(-1, 1).copy()
     gaps = np.broadcast_to(np.asarray(gap, dtype=float), (n_paths * n_days,)).copy()
     nm = np.zeros((1, n_days), dtype=bool) if new_month is None else np.asarray(new_month, dtype=bool).reshape(1, -1)
     block = PathBlock(0, table, rates, gaps, index, nm)
-    names = [chr(ord("a") + k) for k in range(n_u)]
+    names = [chr(ord("a") + k) for k in range(n_u)] + ["fx:USD"]
     spec = build_spec(p, names, ["us_effr"], n_days, rate_basis={"us_effr": rate_basis},
                       asset_currency=lambda n: "USD")
     return run_path_block(spec, block, months_in(nm), implementation)

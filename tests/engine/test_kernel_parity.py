@@ -15,6 +15,7 @@ holding = st.fixed_dictionaries(
         "expense_ratio": st.sampled_from([0.0, 0.0095]),
         "financing_spread": st.sampled_from([0.0, 0.004]),
         "termination_drop": st.sampled_from([None, 0.5]),
+        "structure": st.sampled_from([None, "swap", "futures"]),
         "u": st.integers(0, 1),
     }
 )
@@ -32,11 +33,14 @@ def plans(draw):
              "expense_ratio": h["expense_ratio"], "financing_spread": h["financing_spread"]}
         if h["termination_drop"]:
             d["termination_drop"] = h["termination_drop"]
+        if h["structure"]:
+            d["structure"] = h["structure"]
         holdings.append(d)
     if dep_w:
         holdings.append({"asset": "deposit", "weight": 1.0 - float(sum(w))})
     p = {
         "name": "h",
+        "currency": draw(st.sampled_from(["KRW", "USD"])),  # asset a is quoted in USD, b in KRW
         "investor": {"capital": draw(st.floats(1e6, 1e8)), "monthly_saving": draw(st.sampled_from([0.0, 1e6])),
                      "saving_growth": 0.03},
         "holdings": holdings,
@@ -66,7 +70,9 @@ def test_compiled_equals_reference(plan, seed, per_path_months, per_path_goal):
     n_paths = int(rng.choice([24, 150]))  # one partial lock-step group of 64, or two full and a partial
     vol = rng.choice([0.01, 0.03, 0.08])
     returns = np.maximum(rng.standard_t(3, size=(rows, 2)) * vol, -0.95)
-    rates = np.abs(rng.normal(0.03, 0.01, size=(rows, 2)))
+    fx = rng.normal(0.0, 0.008, size=(rows, 1))  # the dollar in won; the won in dollars
+    returns = np.concatenate([returns, fx, 1.0 / (1.0 + fx) - 1.0], axis=1)
+    rates = np.abs(rng.normal(0.03, 0.01, size=(rows, 3)))
     gaps = rng.choice([1.0, 1.0, 1.0, 3.0], size=rows)
     index = rng.integers(0, rows, size=(n_paths, n_days))
     if per_path_months:
@@ -76,8 +82,9 @@ def test_compiled_equals_reference(plan, seed, per_path_months, per_path_goal):
         nm = np.zeros((1, n_days), dtype=bool)
         nm[0, 21::21] = True
     block = PathBlock(0, returns, rates, gaps, index, nm)
-    spec = build_spec(plan, ["a", "b"], ["us_effr", "r"], n_days, rate_basis={"us_effr": 360.0, "r": 365.0},
-                      asset_currency=lambda n: "USD")
+    spec = build_spec(plan, ["a", "b", "fx:USD", "fx:KRW"], ["us_effr", "r", "kr_cd91"], n_days,
+                      rate_basis={"us_effr": 360.0, "r": 365.0, "kr_cd91": 365.0},
+                      asset_currency=lambda n: {"a": "USD", "b": "KRW"}[n])
     if per_path_goal and spec.goal_target.shape[1]:  # a goal that differs by path (home-price index)
         import dataclasses
 

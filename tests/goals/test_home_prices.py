@@ -107,10 +107,10 @@ def test_per_path_goal_targets_in_both_kernels():
     plan = plan_from_dict(dict(name="k", investor=dict(capital=100.0, monthly_saving=5.0),
                                holdings=[dict(asset="a", weight=1.0, leverage=2.0)],
                                goal=dict(amount=150.0), graduate=dict(enabled=True)))
-    table = rng.normal(0.001, 0.03, (500, 1))
+    table = np.concatenate([rng.normal(0.001, 0.03, (500, 1)), np.zeros((500, 1))], axis=1)  # + a zero FX column
     block = PathBlock(0, table, np.full((500, 1), 0.02), np.ones(500), rng.integers(0, 500, (n_paths, n_days)),
                       month_grid(n_days))
-    spec = build_spec(plan, ["a"], ["us_effr"], n_days, rate_basis={"us_effr": 360.0},
+    spec = build_spec(plan, ["a", "fx:USD"], ["us_effr"], n_days, rate_basis={"us_effr": 360.0},
                       asset_currency=lambda n: "USD")
     import dataclasses
 

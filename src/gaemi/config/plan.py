@@ -30,9 +30,14 @@ class Investor(_Frozen):
 class Holding(_Frozen):
     """One position: spot (leverage 1, no costs) or a daily-rebalanced leveraged/inverse fund.
 
-    Fund daily return (Avellaneda & Zhang 2010, eq. 1, with fees):
-    ``L*r_u + (1-L)*r_f - max(L-1, 0)*spread - expense_ratio/252`` where ``r_f`` and
-    ``spread`` accrue over the calendar days of the session at the rate's day count.
+    Fund daily return (Avellaneda & Zhang 2010, eq. 1, with fees), in the underlying's own
+    currency: ``L*r_u + (1-L)*r_f - e(L)*spread - expense_ratio/252`` where ``r_f`` and
+    ``spread`` accrue over the calendar days of the session at the rate's day count and
+    ``e(L)`` is the exposure the spread is charged on (:func:`gaemi.instruments.leveraged_fund.
+    spread_exposure`): ``max(L-1, 0)`` for a swap-based fund (U.S.), and for a futures-based fund
+    (KRX) the same for long funds but ``|L|`` for inverse ones. A fund on an underlying in
+    another currency than the plan's resets daily in its own currency; the holder bears the
+    exchange rate once: ``(1 + R_fund) (1 + r_fx) - 1``.
     """
 
     asset: str = Field(min_length=1)
@@ -41,6 +46,10 @@ class Holding(_Frozen):
     expense_ratio: float | None = Field(None, ge=0, le=0.2, description="annual; default 0.0095 for L != 1, else 0")
     financing_spread: float | None = Field(None, ge=0, le=0.2, description="annual, on the borrowed part; default 0.004 for L != 1")
     rate: str | None = Field(None, description="rate series for financing; default us_effr (USD underlying) or kr_cd91 (KRW)")
+    structure: Literal["swap", "futures"] | None = Field(
+        None, description="how the fund reaches its exposure: 'swap' (U.S. funds) or 'futures' (KRX funds); "
+        "default futures for a KRW underlying, else swap"
+    )
     termination_drop: float | None = Field(
         None, gt=0, lt=1, description="early termination when the fund falls this much in one day (XIV: 0.8)"
     )

@@ -27,6 +27,10 @@ How a panel is made (all choices recorded in ``panel.provenance``):
   session (KRW assets in a USD panel are divided by it); same-currency assets are untouched.
   The FX value used may be at most 7 calendar days old. DEXKOUS is the noon New York rate of
   the date, so a KRX close is converted with that day's (later) New York noon rate.
+  An asset named ``fx:USD`` (KRW panel) or ``fx:KRW`` (USD panel) is that FX value itself:
+  its returns are the other currency's daily return in the panel's, sampled exactly as the
+  conversion is, so ``(1 + r_own)(1 + r_fx) = 1 + r_converted`` on every row. Funds on a foreign
+  underlying reset daily in their own currency and need it (:mod:`gaemi.engine.spec`).
 * **Returns.** ``returns[t] = P[t] / P[t-1] - 1`` over the sessions, with the first session
   as base: ``T = sessions - 1``, ``dates = sessions[1:]``, ``base_date = sessions[0]``.
   Never zero-filled silently; non-finite values raise DataError.
@@ -56,6 +60,7 @@ from gaemi.units import percent_to_fraction
 
 CURRENCIES = ("KRW", "USD")
 FX_SERIES = "usdkrw"
+FX_PREFIX = "fx:"  # an asset column "fx:USD" (KRW panel) / "fx:KRW" (USD panel): the other currency's return
 _ONE_DAY = np.timedelta64(1, "D")
 
 
@@ -212,7 +217,12 @@ def build_panel(
     dup = [n for i, n in enumerate(names) if n in names[:i]]
     if dup:
         raise ConfigError("assets", dup[0], "each asset once")
-    infos = [_info(n, "assets", "price") for n in names]
+    fx_names = [n for n in names if n.startswith(FX_PREFIX)]
+    fx_allowed = FX_PREFIX + ("USD" if currency == "KRW" else "KRW")
+    for n in fx_names:
+        if n != fx_allowed:
+            raise ConfigError("assets", n, f"{fx_allowed} (one unit of that currency, valued in {currency})")
+    infos = [_info(n, "assets", "price") for n in names if n not in fx_names]
     rate_names = _names(rates, "rates")
     dup = [n for i, n in enumerate(rate_names) if n in rate_names[:i]]
     if dup:
@@ -237,7 +247,7 @@ def build_panel(
     series = [_Asset(i) for i in infos]
     convert = [i.currency != currency for i in infos]
     fx_d = fx_v = None
-    if any(convert):
+    if any(convert) or fx_names:
         fx_d, fx_v = _arrays(FX_SERIES)
 
     # --- range: overlap of the data, then start/end -------------------------------------
@@ -280,7 +290,7 @@ def build_panel(
         raise ConfigError("start/end", f"{lo}..{hi}", f"a range with at least two {calendar} sessions")
 
     # --- prices ---------------------------------------------------------------------------
-    prices = np.empty((sess.size, len(series)), dtype=np.float64)
+    prices = np.empty((sess.size, len(names)), dtype=np.float64)
     filled: dict[str, list] = {}
     sampling: dict[str, str] = {}
     dropped: dict[str, int] = {}
@@ -295,9 +305,15 @@ def build_panel(
                 f"{FX_SERIES}: no value within {limit} days before sessions "
                 f"{', '.join(str(x) for x in sess[bad[:5]])}" + (" ..." if bad.size > 5 else "")
             )
-    for k, a in enumerate(series):
+    for k, n in enumerate(names):  # an FX column: one unit of the other currency, valued as of each session
+        if n in fx_names:
+            prices[:, k] = fx_used if currency == "KRW" else 1.0 / fx_used
+            sampling[n] = "asof"
+    real_cols = [k for k, n in enumerate(names) if n not in fx_names]
+    for j, a in enumerate(series):
+        k = real_cols[j]
         p, fl = _sample(a, sess, fill_limit)
-        if convert[k]:
+        if convert[j]:
             p = p * fx_used if currency == "KRW" else p / fx_used
         prices[:, k] = p
         filled[a.info.name] = fl
@@ -350,7 +366,7 @@ def build_panel(
     }
     provenance.update(_estimated(names, rate_names, sess))
     if fx_d is not None:
-        conv = [n for n, c in zip(names, convert) if c]
+        conv = [i.name for i, c in zip(infos, convert) if c]
         provenance["sources"][FX_SERIES] = catalog()[FX_SERIES].file
         provenance["fx"] = {
             "series": FX_SERIES,
@@ -358,6 +374,9 @@ def build_panel(
             "method": ("multiplied by" if currency == "KRW" else "divided by")
             + " usdkrw (KRW per USD) as of each session",
         }
+        if fx_names:
+            provenance["fx"]["columns"] = {n: f"the daily return of one {n[len(FX_PREFIX):]} in {currency} "
+                                              f"(usdkrw as of each session)" for n in fx_names}
     dates = pd.DatetimeIndex(sess[1:].astype("datetime64[ns]"), name="date")
     return MarketPanel(
         dates=dates,

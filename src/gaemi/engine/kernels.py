@@ -39,7 +39,7 @@ LANES = 64  # paths per lock-step group: wide enough for 4- or 8-wide SIMD with 
 ROWS_INDEX, ROWS_BOOTSTRAP, ROWS_OWN = 0, 1, 2  # where a lane's row of the day comes from
 
 # Per-row market tables (a row's numbers do not depend on the path).
-Market = namedtuple("Market", "table term under_src dep_fixed dep_rate own_returns day_k inst_lev inst_under")
+Market = namedtuple("Market", "table term under_src dep_fixed dep_rate own_returns day_k inst_lev inst_under has_fx")
 # ``table`` has one row per history row (array of structs: a lane's numbers for the day are in
 # one cache line): the holdings' gross returns ``1 + r``, then these columns after them (the
 # tracked fund is one of the holdings: its growth is read from its own column).
@@ -52,7 +52,9 @@ N_EXTRA = 3
 # ``own_returns``, ``day_k``, ``inst_lev``, ``inst_under`` serve ROWS_OWN mode (generated futures):
 # the window's simple returns (assets, window rows) and, per day of the window, each holding's
 # cost, the gap and the deposit's daily rate (``day_k``, see :func:`_market_rows_window`),
-# so that the one-loop day prices two plain holdings from the returns without a table.
+# so that the one-loop day prices two plain holdings from the returns without a table;
+# ``has_fx``: a holding is a fund on an underlying in another currency (its gross return needs the
+# FX column: :func:`_fund_gross`), so the one-loop day of generated futures reads the table instead.
 # The plan's policy, as the kernel reads it.
 Policy = namedtuple(
     "Policy",
@@ -82,16 +84,21 @@ Lanes = namedtuple(
 # --------------------------------------------------------------------------- market tables
 @njit(cache=True, inline="always")
 def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col, inv_basis,
-                fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                fee_daily, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                 table, term):
     gap = gap_days[rate_row]
     for i in range(inst_under.shape[0]):
         lev = inst_lev[i]
         cost = _holding_cost(lev, rates[rate_row, inst_rate_col[i]], gap, inv_basis[i], inst_spread[i], fee_daily[i])
-        r = fma(lev, returns[row, inst_under[i]], cost)
-        r = -1.0 if r < -1.0 else r
-        table[row, i] = 1.0 + r
-        term[i, row] = inst_term[i] > 0.0 and r <= -inst_term[i]
+        if inst_fx[i] < 0:
+            r = fma(lev, returns[row, inst_under[i]], cost)
+            r = -1.0 if r < -1.0 else r
+            table[row, i] = 1.0 + r
+            term[i, row] = inst_term[i] > 0.0 and r <= -inst_term[i]
+        else:
+            g, hit = _fund_gross(lev, returns[row, inst_under[i]], cost, returns[row, inst_fx[i]], inst_term[i])
+            table[row, i] = g
+            term[i, row] = hit
     n = inst_under.shape[0]
     table[row, n + UNDER] = 1.0 + returns[row, inst_under[track_inst]] if track_inst >= 0 else 1.0
     dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
@@ -101,13 +108,29 @@ def _market_row(row, rate_row, returns, rates, gap_days, inst_under, inst_lev, i
 
 @njit(cache=True, inline="always")
 def _holding_cost(lev, rate, gap, inv_basis, spread, fee_daily):
-    """A holding's day apart from its underlying: ``(1 - lev) r_f - (lev - 1)^+ spread gap /
-    basis - fee``, with ``r_f = rate gap / basis``; its simple return is then
-    ``lev * r_under + cost`` (one fused multiply-add), floored at -100 %. The same arithmetic in
-    the table, the generated window and the one-loop day."""
+    """A holding's day apart from its underlying: ``(1 - lev) r_f - spread gap / basis - fee``,
+    with ``r_f = rate gap / basis`` and ``spread`` the annual spread already times the exposure
+    it is charged on (:func:`gaemi.instruments.leveraged_fund.spread_exposure`, applied in
+    :func:`gaemi.engine.spec.build_spec`); its simple return is then ``lev * r_under + cost``
+    (one fused multiply-add), floored at -100 %. The same arithmetic in the table, the
+    generated window and the one-loop day."""
     rf = rate * gap * inv_basis
-    borrowed = lev - 1.0 if lev > 1.0 else 0.0
-    return (1.0 - lev) * rf - borrowed * spread * gap * inv_basis - fee_daily
+    return (1.0 - lev) * rf - spread * gap * inv_basis - fee_daily
+
+
+@njit(cache=True, inline="always")
+def _fund_gross(lev, r_held, cost, r_fx, cut):
+    """Gross return ``(1 + R)(1 + r_fx)`` of a fund whose underlying is quoted in another
+    currency, held in the plan's: the fund resets daily in its own currency, ``R = lev r_own +
+    cost`` (floored at -100 %), and the holder bears the exchange rate once. ``r_held`` is the
+    underlying's return converted to the plan's currency, ``(1 + r_own)(1 + r_fx) - 1``, so
+    ``r_own (1 + r_fx) = r_held - r_fx`` and the gross return is ``(1 + cost)(1 + r_fx) +
+    lev (r_held - r_fx)``, without a division. Returns it and whether the day terminates the
+    fund (``R <= -cut``, i.e. gross ``<= (1 - cut)(1 + r_fx)``)."""
+    gf = 1.0 + r_fx
+    g = fma(lev, r_held - r_fx, (1.0 + cost) * gf)
+    g = 0.0 if g < 0.0 else g
+    return g, cut > 0.0 and g <= (1.0 - cut) * gf
 
 
 @njit(cache=True)
@@ -128,7 +151,7 @@ def _under_source(inst_under, inst_lev, fee_daily, track_inst):
 
 @njit(cache=True, parallel=True, nogil=True)
 def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
-                 inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst, rate_period):
+                 inst_basis, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread, track_inst, rate_period):
     """Per-row gross returns ``1 + r`` of every holding (and whether the row terminates it), of
     the tracked fund and its underlying, the deposit's daily interest rate and the gap in
     calendar days, as a plain tuple in :data:`Market` order. A row's numbers depend on the row
@@ -142,7 +165,7 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
     fee_daily = inst_expense / 252.0
     for row in prange(n_rows):
         _market_row(row, row % rate_period, returns, rates, gap_days, inst_under, inst_lev, inst_spread,
-                    inst_rate_col, inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
+                    inst_rate_col, inv_basis, fee_daily, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread,
                     track_inst, table, term)
     under_src = _under_source(inst_under, inst_lev, fee_daily, track_inst)
     if under_src >= 0:  # the argument of _under_source, checked on every row all the same
@@ -150,8 +173,11 @@ def market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, i
             if table[row, under_src] != table[row, n_inst + UNDER]:
                 under_src = -1
                 break
+    has_fx = False
+    for i in range(n_inst):
+        has_fx |= inst_fx[i] >= 0
     return (table, term, under_src, dep_rate_col < 0, dep_rate_fixed, np.empty((1, 1)), np.empty((1, 1)), inst_lev,
-            inst_under)
+            inst_under, has_fx)
 
 
 # --------------------------------------------------------------------------- group state
@@ -365,7 +391,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     plain = 1 <= n_inst <= 2
     for i in range(n_inst):
         plain &= inst_term[i] <= 0.0
-    plain2 = _one_loop_days(pol, new_month, goal_target)
+    plain2 = _one_loop_days(pol, new_month, goal_target) and not (mode == ROWS_OWN and mkt.has_fx)
     under_held = mkt.under_src >= 0
     under_1 = mkt.under_src == 1
     c_usrc = mkt.under_src if under_held else c_under  # where the tracked underlying's growth is read
@@ -757,9 +783,17 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 if rebal_rule == L.REBAL_MONTHLY:
                     do_it = nm_l
                 elif total > 0.0:
-                    for i in range(n_inst):
-                        if abs(value[i, l] / total - inst_weight[i] / risky_weight) > rebal_threshold:
+                    if loan_l <= 0.0 and deposit_weight > 0.0:  # drift against every target: holdings and deposit
+                        gross_w = total + dep_l
+                        for i in range(n_inst):
+                            if abs(value[i, l] / gross_w - inst_weight[i]) > rebal_threshold:
+                                do_it = True
+                        if abs(dep_l / gross_w - deposit_weight) > rebal_threshold:
                             do_it = True
+                    else:  # with a loan: among the holdings (the deposit is not rebalanced into then)
+                        for i in range(n_inst):
+                            if abs(value[i, l] / total - inst_weight[i] / risky_weight) > rebal_threshold:
+                                do_it = True
                 if do_it and total > 0.0:
                     if loan_l <= 0.0 and deposit_weight > 0.0:
                         gross_w = total + dep_l
@@ -938,7 +972,7 @@ def _group_job(mode, mkt_t, pol_t, seeded, key0, key1, path0, index, new_month, 
 @njit(cache=True, parallel=True, nogil=True)
 def run_block(
     returns, rates, gap_days, index, new_month,
-    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight, inst_fx,
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
@@ -948,7 +982,7 @@ def run_block(
     """Simulate every path of a block (rows given by ``index``, paths x days); writes into
     ``month_wealth`` (months x paths), ``f_out``, ``i_out`` (paths x columns)."""
     mkt_t = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
-                         inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                         inst_basis, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                          returns.shape[0])
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
@@ -968,7 +1002,7 @@ def run_block(
 def run_block_bootstrap(
     key0, key1, path_start, n_days, mean_block,
     returns, rates, gap_days, new_month,
-    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight, inst_fx,
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
@@ -979,7 +1013,7 @@ def run_block_bootstrap(
     stream (:mod:`gaemi.scenarios.sfc64`), day by day; no (paths x days) index is materialised.
     Same rows, hence same numbers, as ``run_block`` on ``sfc64.bootstrap_index``."""
     mkt_t = market_table(returns, rates, gap_days, inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col,
-                         inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                         inst_basis, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                          returns.shape[0])
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
@@ -1000,7 +1034,7 @@ GEN_WINDOW = 640  # days generated at a time by a parametric group (returns 320 
 
 @njit_noalias(cache=True, nogil=True, error_model="numpy")
 def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
-                        inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                        inv_basis, fee_daily, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                         under_src, skip_fused, new_month, columns, term, day_k):
     """:func:`_market_row` for a window of generated days, into ``columns`` (the market table
     transposed: ``columns[c, k * n + l]`` for lane ``l`` on day ``d0 + k``) from ``returns[asset,
@@ -1029,11 +1063,19 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
                 continue
             cut = inst_term[i]
             under = inst_under[i]
-            for l in range(n):
-                r = fma(lev, returns[under, base + np.uint64(l)], cost)
-                r = -1.0 if r < -1.0 else r
-                columns[i, base + np.uint64(l)] = 1.0 + r
-                term[i, base + np.uint64(l)] = (cut > 0.0) & (r <= -cut)
+            fx = inst_fx[i]
+            if fx < 0:
+                for l in range(n):
+                    r = fma(lev, returns[under, base + np.uint64(l)], cost)
+                    r = -1.0 if r < -1.0 else r
+                    columns[i, base + np.uint64(l)] = 1.0 + r
+                    term[i, base + np.uint64(l)] = (cut > 0.0) & (r <= -cut)
+            else:
+                for l in range(n):
+                    g, hit = _fund_gross(lev, returns[under, base + np.uint64(l)], cost, returns[fx, base + np.uint64(l)],
+                                         cut)
+                    columns[i, base + np.uint64(l)] = g
+                    term[i, base + np.uint64(l)] = hit
         dep_rate = dep_rate_fixed if dep_rate_col < 0 else rates[rate_row, dep_rate_col] + dep_spread
         dep_inc = dep_rate * gap * INV365
         day_k[k, n_inst] = gap
@@ -1053,7 +1095,7 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
 
 @njit(cache=True, nogil=True)
 def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev, inst_expense,
-                    inst_spread, inst_rate_col, inst_basis, inst_term, dep_rate_col, dep_rate_fixed, dep_spread,
+                    inst_spread, inst_rate_col, inst_basis, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread,
                     track_inst, pol_t, goals, month_wealth, f_out, i_out):
     """One group of parametric paths: a window of days at a time, generate the lanes' returns in
     lock-step (:func:`~gaemi.scenarios.parametric_kernel.generate_window`), price the holdings on
@@ -1078,16 +1120,19 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     pol = Policy(*pol_t)
     lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
     # lanes read consecutive rows: contiguous per column
+    has_fx = False
+    for i in range(n_inst):
+        has_fx |= inst_fx[i] >= 0
     mkt = Market(columns.T, term, _under_source(inst_under, inst_lev, fee_daily, track_inst), dep_rate_col < 0,
-                 dep_rate_fixed, returns, day_k, inst_lev, inst_under)
-    skip_fused = _one_loop_days(pol, new_month, goals)
+                 dep_rate_fixed, returns, day_k, inst_lev, inst_under, has_fx)
+    skip_fused = _one_loop_days(pol, new_month, goals) and not has_fx
     no_index = np.zeros((1, 1), dtype=np.int64)
     for d0 in range(0, n_days, GEN_WINDOW):
         n_win = min(GEN_WINDOW, n_days - d0)
         generate_window(d0, n_win, sa, sb, sc, sw, ja, jb, jc, jw, cday, chol, m, s, use_t, df, jump_lam, jump_mean,
                         jump_vol, collapse_loss, log_floor, tzig, z, gu, scale, xl, raw, returns)
         _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst_lev, inst_spread, inst_rate_col,
-                            inv_basis, fee_daily, inst_term, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
+                            inv_basis, fee_daily, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread, track_inst,
                             mkt.under_src, skip_fused, new_month, columns, term, day_k)
         _run_group(ROWS_OWN, lanes, mkt, pol, no_index, new_month, goals, 1.0, n_days, d0, d0 + n_win, month_wealth,
                    f_out, i_out)
@@ -1097,7 +1142,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
 def run_block_parametric(
     path_start, n_days, gen_args,
     rates, gap_days, new_month,
-    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight, inst_fx,
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
@@ -1119,6 +1164,6 @@ def run_block_parametric(
         a = g * LANES
         b = min(a + LANES, n_paths)
         _parametric_job(path_start + a, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev,
-                        inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, dep_rate_col,
+                        inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_fx, dep_rate_col,
                         dep_rate_fixed, dep_spread, track_inst, pol_t, _rows_of(goals, a, b), month_wealth[:, a:b],
                         f_out[a:b], i_out[a:b])

@@ -8,10 +8,14 @@ Order of events within a session ``d`` (both implementations follow it):
 
 1. **Market.** Each holding grows by its daily return. Spot: ``r_u``. Daily-reset
    fund with leverage ``L`` (Avellaneda & Zhang 2010, eq. 1; Cheng & Madhavan 2009):
-   ``L*r_u + (1-L)*r_f - max(L-1,0)*s - expense_ratio/252`` with
-   ``r_f = rate * gap_days / basis`` and ``s = spread * gap_days / basis``; a fund
-   cannot fall below zero; a fund that falls by ``termination_drop`` or more in a day
-   is terminated and its remaining value paid into the deposit. The deposit earns
+   ``R = L*r_u + (1-L)*r_f - e(L)*s - expense_ratio/252`` with
+   ``r_f = rate * gap_days / basis``, ``s = spread * gap_days / basis`` and ``e(L)`` the
+   exposure the spread is charged on (``spec.inst_spread`` already holds ``e(L) * spread``:
+   :func:`gaemi.instruments.leveraged_fund.spread_exposure`); a fund cannot fall below zero;
+   a fund that falls by ``termination_drop`` or more in a day is terminated and its remaining
+   value paid into the deposit. A fund on an underlying in another currency (``inst_fx >= 0``,
+   the column of that currency's return in the plan's) resets in its own currency, ``r_u`` being
+   ``(1 + r_held) / (1 + r_fx) - 1``, and its holder earns ``(1 + R)(1 + r_fx)``. The deposit earns
    ``rate * gap_days / 365``. The margin loan accrues ``tier_rate(age) * gap_days / 365``
    where ``age`` is the calendar days since the loan was drawn (stepped tiers, 체차).
 2. **Contribution** on the first session of a month: the month's saving. If the
@@ -20,7 +24,10 @@ Order of events within a session ``d`` (both implementations follow it):
    the target weights, and with ``margin.on_contributions`` the risky part is levered
    by ``loan_to_equity``.
 3. **Rebalance** (monthly, or when a weight drifts beyond the threshold) to target
-   weights: across deposit and holdings when there is no loan, else among the holdings.
+   weights: across deposit and holdings when there is no loan, else among the holdings. The
+   threshold rule measures the drift the same way: every weight against its target, the
+   deposit's included, when there is no loan and the plan has a deposit weight; else each
+   holding's share of the holdings against its share of the holdings' targets.
 4. **Goal**: net wealth ``holdings + deposit - loan`` at or above the day's target
    sets the goal day; with ``graduate`` everything is sold into the deposit and the
    loan repaid (졸업).
@@ -52,9 +59,23 @@ def _tier_rate(age, tier_days, tier_rates):
     return tier_rates[np.minimum(k, len(tier_rates) - 1)]
 
 
+def _gross(lev, r_u, cost, returns, row, fx_col, cut):
+    """A holding's gross return on the day, ``1 + max(R, -1)`` with ``R = lev * r_u + cost`` (the
+    kernels: one fused multiply-add), and whether it terminates the fund (``R <= -cut``, ``cut >
+    0``). With ``fx_col >= 0`` the underlying is quoted in another currency: ``r_u`` (converted)
+    is ``(1 + r_own)(1 + r_fx) - 1``, the fund resets on ``r_own`` and the holder earns
+    ``(1 + R)(1 + r_fx) = (1 + cost)(1 + r_fx) + lev (r_u - r_fx)``."""
+    if fx_col < 0:
+        r = np.maximum(lev * r_u + cost, -1.0)
+        return 1.0 + r, (cut > 0.0) & (r <= -cut)
+    r_fx = returns[row, fx_col]
+    g = np.maximum(lev * (r_u - r_fx) + (1.0 + cost) * (1.0 + r_fx), 0.0)
+    return g, (cut > 0.0) & (g <= (1.0 - cut) * (1.0 + r_fx))
+
+
 def run_block_reference(
     returns, rates, gap_days, index, new_month,
-    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight,
+    inst_under, inst_lev, inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_weight, inst_fx,
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
@@ -117,23 +138,19 @@ def run_block_reference(
             lev = inst_lev[t]
             ru = returns[row, inst_under[t]]
             rf = rates[row, inst_rate_col[t]] * gap * inv_basis[t]
-            borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            cost = (1.0 - lev) * rf - borrowed * inst_spread[t] * gap * inv_basis[t] - fee_daily[t]
-            r = np.maximum(lev * ru + cost, -1.0)
-            fund_growth = fund_growth * (1.0 + r)
+            cost = (1.0 - lev) * rf - inst_spread[t] * gap * inv_basis[t] - fee_daily[t]
+            fund_growth = fund_growth * _gross(lev, ru, cost, returns, row, inst_fx[t], 0.0)[0]
             under_growth = under_growth * (1.0 + ru)
         for i in range(n_inst):
             held = value[:, i] != 0.0
             lev = inst_lev[i]
             rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
-            borrowed = lev - 1.0 if lev > 1.0 else 0.0
-            cost = (1.0 - lev) * rf - borrowed * inst_spread[i] * gap * inv_basis[i] - fee_daily[i]
-            r = lev * returns[row, inst_under[i]] + cost  # (the kernels: one fused multiply-add)
-            r = np.maximum(r, -1.0)
+            cost = (1.0 - lev) * rf - inst_spread[i] * gap * inv_basis[i] - fee_daily[i]
+            g, ends = _gross(lev, returns[row, inst_under[i]], cost, returns, row, inst_fx[i], inst_term[i])
             fees_paid = np.where(held, fees_paid + value[:, i] * fee_daily[i], fees_paid)
-            value[:, i] = np.where(held, value[:, i] * (1.0 + r), value[:, i])
+            value[:, i] = np.where(held, value[:, i] * g, value[:, i])
             if inst_term[i] > 0.0:
-                term = held & (r <= -inst_term[i])
+                term = held & ends
                 deposit = np.where(term, deposit + value[:, i], deposit)
                 value[term, i] = 0.0
                 alive[term, i] = False
@@ -182,10 +199,16 @@ def run_block_reference(
             if rebal_rule == L.REBAL_MONTHLY:
                 do_it = active & nm
             else:
+                # drift against every target weight (holdings and deposit) when the deposit takes part,
+                # i.e. no loan and a deposit weight; otherwise among the holdings
                 drift = np.zeros(n_paths, dtype=bool)
                 safe_total = np.where(total > 0.0, total, 1.0)
+                whole = (loan <= 0.0) & (deposit_weight > 0.0)
+                gross = np.where(total > 0.0, total + deposit, 1.0)
                 for i in range(n_inst):
-                    drift |= np.abs(value[:, i] / safe_total - inst_weight[i] / risky_weight) > rebal_threshold
+                    drift |= np.where(whole, np.abs(value[:, i] / gross - inst_weight[i]),
+                                      np.abs(value[:, i] / safe_total - inst_weight[i] / risky_weight)) > rebal_threshold
+                drift |= whole & (np.abs(deposit / gross - deposit_weight) > rebal_threshold)
                 do_it = active & drift
             if do_it.any():
                 with_deposit = do_it & (loan <= 0.0) & (deposit_weight > 0.0)

@@ -49,6 +49,37 @@ def plan_rate_names(plan: Plan, asset_currency: Callable[[str], str] = _asset_cu
     return out
 
 
+FX_PREFIX = "fx:"
+
+
+def fx_asset_name(asset_currency: str, plan_currency: str) -> str | None:
+    """The panel column of ``asset_currency``'s daily return in ``plan_currency`` (``"fx:USD"``
+    in a KRW panel), or None when the two are the same (see :func:`gaemi.data.build_panel`)."""
+    return None if asset_currency == plan_currency else FX_PREFIX + asset_currency
+
+
+def holding_fx(holding, plan_currency: str, asset_currency: Callable[[str], str] = _asset_currency) -> str | None:
+    """The FX column a holding needs: a fund (leverage other than 1, or any cost) on an
+    underlying quoted in another currency resets daily in that currency, so its holder's return
+    is ``(1 + R_fund)(1 + r_fx) - 1``; spot holdings simply use the converted price."""
+    if holding.asset == "deposit":
+        return None
+    e, s = holding.costs()
+    if holding.leverage == 1.0 and e == 0.0 and s == 0.0:
+        return None
+    return fx_asset_name(asset_currency(holding.asset), plan_currency)
+
+
+def plan_asset_names(plan: Plan, asset_currency: Callable[[str], str] = _asset_currency) -> list[str]:
+    """The panel columns a plan needs: its underlyings, then the FX columns its foreign funds need."""
+    names = list(plan.underlyings)
+    for h in plan.risky_holdings:
+        fx = holding_fx(h, plan.currency, asset_currency)
+        if fx and fx not in names:
+            names.append(fx)
+    return names
+
+
 @dataclass(frozen=True)
 class EngineSpec:
     """The kernel's view of a plan. Weights are fractions of all money put in."""
@@ -61,6 +92,7 @@ class EngineSpec:
     inst_basis: np.ndarray
     inst_term: np.ndarray
     inst_weight: np.ndarray
+    inst_fx: np.ndarray  # column of the underlying's currency's return in the plan's, or -1 (same currency / spot)
     deposit_weight: float
     dep_rate_col: int
     dep_rate_fixed: float
@@ -87,7 +119,7 @@ class EngineSpec:
     def kernel_args(self) -> tuple:
         return (
             self.inst_under, self.inst_lev, self.inst_expense, self.inst_spread, self.inst_rate_col,
-            self.inst_basis, self.inst_term, self.inst_weight,
+            self.inst_basis, self.inst_term, self.inst_weight, self.inst_fx,
             self.deposit_weight, self.dep_rate_col, self.dep_rate_fixed, self.dep_spread,
             self.capital, self.saving_sched, self.goal_target,
             self.loan_to_equity, self.maintenance, self.deadline, self.sale_all, self.haircut,
@@ -131,7 +163,9 @@ def build_spec(
             raise ConfigError(field, name, f"a rate series in the scenarios: {', '.join(rate_names) or 'none'}")
         return rate_names.index(name)
 
-    under, lev, exp, spr, rcol, bas, term, w = [], [], [], [], [], [], [], []
+    from gaemi.instruments.leveraged_fund import default_structure, spread_exposure
+
+    under, lev, exp, spr, rcol, bas, term, w, fxc = [], [], [], [], [], [], [], [], []
     for k, h in enumerate(plan.holdings):
         if h.asset == "deposit":
             continue
@@ -139,10 +173,16 @@ def build_spec(
             raise ConfigError(f"holdings[{k}].asset", h.asset, f"one of {', '.join(underlyings)}")
         rname = financing_rate_name(h.asset, h.rate, asset_currency)
         e, s = h.costs()
+        structure = h.structure or default_structure(asset_currency(h.asset))
+        fx = holding_fx(h, plan.currency, asset_currency)
+        if fx is not None and fx not in underlyings:
+            raise ConfigError(f"holdings[{k}].asset", h.asset,
+                              f"scenarios that carry the {fx} column (build the panel with plan_asset_names)")
         under.append(underlyings.index(h.asset))
         lev.append(h.leverage)
         exp.append(e)
-        spr.append(s)
+        spr.append(spread_exposure(h.leverage, structure) * s)  # the spread on the exposure it is charged on
+        fxc.append(underlyings.index(fx) if fx is not None else -1)
         rcol.append(col(rname, f"holdings[{k}].rate"))
         bas.append(basis.get(rname) or _rate_basis(rname))
         term.append(h.termination_drop or 0.0)
@@ -165,6 +205,7 @@ def build_spec(
         inst_basis=np.array(bas, dtype=float),
         inst_term=np.array(term, dtype=float),
         inst_weight=np.array(w, dtype=float),
+        inst_fx=np.array(fxc, dtype=np.int64),
         deposit_weight=float(plan.deposit_weight),
         dep_rate_col=int(dep_col),
         dep_rate_fixed=float(dep.rate or 0.0),
