@@ -193,27 +193,48 @@ def fund(
     underlying: str = typer.Option(..., help="Embedded underlying, e.g. sp500tr, ndx, kospi200."),
     leverage: float = typer.Option(..., help="Daily leverage, e.g. 3, 2, -1, -2."),
     expense_ratio: float = typer.Option(0.0095, help="Annual fee, a fraction."),
-    financing_spread: float = typer.Option(0.004, help="Annual spread over the rate on the borrowed part."),
+    financing_spread: float = typer.Option(
+        0.004, help="Annual spread over the rate, on the exposure the structure charges it on."),
     rate: Optional[str] = typer.Option(None, help="Rate series (default us_effr for U.S., kr_cd91 for Korean)."),
     start: Optional[str] = typer.Option(None, help="Buy at the close of the first session on/after this date."),
     end: Optional[str] = typer.Option(None, help="Last session on/before this date."),
+    currency: Optional[str] = typer.Option(
+        None, help="Currency of the figures: the underlying's own (default), or the other one (e.g. KRW "
+                   "for a USD underlying: the fund resets in dollars, held in won)."),
+    structure: Optional[str] = typer.Option(
+        None, help="swap (spread on max(L-1,0)) or futures (KRX funds: also on |L| when inverse); "
+                   "default futures for KRW underlyings, else swap."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Synthesise a daily-reset leveraged/inverse fund and show its volatility drag."""
-    from gaemi.fund import fund_report
+    """Synthesise a daily-reset leveraged/inverse fund and show its volatility and volatility drag."""
+    from gaemi.fund import PERIODS_PER_YEAR, fund_report
 
-    rep = guarded(lambda: fund_report(underlying, leverage, expense_ratio, financing_spread, rate, start, end))
+    rep = guarded(lambda: fund_report(underlying, leverage, expense_ratio, financing_spread, rate, start, end,
+                                      currency=currency, structure=structure))
     if json_out:
         emit_json(rep)
         return
-    t = Table(title=f"{leverage:g}x daily fund on {underlying}, {rep['start']} .. {rep['end']}")
+    cur, own = rep["currency"], rep["underlying_currency"]
+    view = f"in {cur}" if cur == own else f"held in {cur} (resets in {own})"
+    t = Table(title=f"{leverage:g}x daily fund ({rep['structure']}) on {underlying}, {view}, "
+                    f"{rep['start']} .. {rep['end']}")
     t.add_column("figure")
-    t.add_column("value", justify="right")
-    for k in ("total_return", "cagr", "underlying_total_return", "underlying_cagr", "drag", "drag_cagr",
-              "drag_log_annual", "drag_theory_annual", "annual_volatility"):
+    t.add_column(f"value ({cur})", justify="right")
+    keys = ["total_return", "cagr", "annual_volatility", "underlying_total_return", "underlying_cagr",
+            "underlying_annual_volatility"]
+    if rep["fx_total_return"] is not None:
+        keys.append("fx_total_return")
+    keys += ["drag", "drag_cagr", "drag_log_annual"]
+    if cur != own:
+        keys.append("drag_log_annual_own_currency")
+    keys.append("drag_theory_annual")
+    for k in keys:
         t.add_row(k, "—" if rep[k] is None else f"{rep[k]:.2%}")
+    t.add_row("structure", rep["structure"])
     t.add_row("financing rate", rep["rate"])
     out.print(t)
+    out.print(f"Figures in {cur}; volatilities annualised at {PERIODS_PER_YEAR} sessions a year; drag_theory_annual = "
+              f"(L²-L)σ²/2 with σ the underlying's volatility in {own}.", highlight=False)
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
