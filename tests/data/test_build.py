@@ -267,9 +267,10 @@ def test_rate_starting_after_first_session_is_a_config_error():
 
 def test_rate_ending_before_end_is_a_config_error():
     with pytest.raises(ConfigError) as ei:
-        build_panel("kospi", rates=["kr_cd91"], end="2024-06-28")
+        build_panel("kospi", rates=["kr_cd91"], end="2025-12-30")
     assert ei.value.field == "end" and "kr_cd91" in ei.value.allowed
-    assert build_panel("kospi", rates=["kr_cd91"]).dates[-1] == pd.Timestamp("2023-05-19")
+    # kr_cd91's last (estimated) value is dated 2025-10-31; kospi runs to 2026-03-20
+    assert build_panel("kospi", rates=["kr_cd91"]).dates[-1] == pd.Timestamp("2025-10-31")
 
 
 @pytest.mark.parametrize(
