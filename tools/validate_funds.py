@@ -1,8 +1,9 @@
 """Synthetic gaemi funds against the published figures of real leveraged and inverse funds.
 
-    python tools/validate_funds.py                         # every return row, markdown
+    python tools/validate_funds.py                         # every return row, gaemi's default spreads
+    python tools/validate_funds.py --spreads recommended   # the spreads tools/calibrate_spreads.py recommends
     python tools/validate_funds.py --funds TQQQ UPRO --kinds annualized_return cumulative_return
-    python tools/validate_funds.py --kr-rate kr_base --kr-spread 0.002 --summary-only
+    python tools/validate_funds.py --kr-rate kr_base --kr-inverse-spread 0.01 --summary-only
 
 Reads ``tests/reference/real_funds/published_figures.csv`` (see SOURCES.md there) and, for every
 return row (``calendar_year_return``, ``cumulative_return``, ``annualized_return``) whose
@@ -14,17 +15,26 @@ too early, ...), so the script can simply be rerun as the fund model and the emb
 
 Assumptions (printed with the table):
 
-* underlying: NASDAQ-100 -> ``ndxtr``; S&P 500 -> ``sp500tr``; KOSPI 200 and F-KOSPI200 ->
-  ``kospi200tr`` when gaemi has it, else ``kospi200`` (the price index: dividends missing).
+* underlying: NASDAQ-100 -> ``ndxtr``; S&P 500 -> ``sp500tr`` (QQQ's / SPY's fees
+  added back); KOSPI 200 and F-KOSPI200 -> ``kospi200tr`` (KOSPI 200 total return; ``kospi200``,
+  the price index, only if a store lacks it). 252670 and 114800 track F-KOSPI200, the KOSPI 200
+  *futures* index, which gaemi does not have: it is modelled as the futures-based fund formula on
+  ``kospi200tr``, the futures basis and roll left to the financing spread.
 * expense ratio: the fund's ``expense_ratio`` row dated nearest the middle of the window
-  (``--default-er`` if it has none), so a fee that changed is matched roughly to its era.
-* financing spread: ``--us-spread`` (0.004) for U.S. funds, ``--kr-spread`` (0.0: no calibrated
-  value yet) for KRX funds; with the swap structure (U.S.) the spread is charged only on what a
-  long fund borrows, so it does not touch inverse funds.
-* rate: gaemi's default for the underlying's currency (us_effr / kr_cd91) unless ``--us-rate`` /
-  ``--kr-rate`` names another series.
-* structure: ``swap`` for U.S. funds, ``futures`` for KRX funds, passed only if
-  ``fund_report`` takes a ``structure`` argument (otherwise gaemi's own default applies).
+  (``--default-er`` if it has none), so a fee that changed is matched roughly to its era; except
+  122630 at 0.64 % on every window (:data:`FEE_OVERRIDE`: its fee was 0.93 % at listing in 2010
+  and is 0.64 % now, the date of the cut is not known).
+* financing spread: ``--spreads default`` (the default) takes gaemi's own default for each fund,
+  ``Holding(asset, weight=1, leverage=L, structure=...).costs()``, so the table follows what
+  gaemi ships; ``--spreads recommended`` takes ``RECOMMENDED`` from ``tools/calibrate_spreads.py``.
+  ``--us-spread`` (U.S. long), ``--kr-long-spread`` and ``--kr-inverse-spread`` override either.
+  With the swap structure (U.S.) the spread is charged only on what a long fund borrows, so it
+  does not touch inverse funds; with the futures structure (KRX) it is charged on ``L - 1``
+  (long) and on ``|L|`` (inverse).
+* rate: gaemi's default for the underlying's currency (us_effr / kr_cd91; ``kr_cd91`` is an
+  estimate, the base rate + 0.15 pp, from 2023-05-22) unless ``--us-rate`` / ``--kr-rate`` names
+  another series.
+* structure: ``swap`` for U.S. funds, ``futures`` for KRX funds, passed to ``fund_report``.
 * window: bought at the underlying's last close before ``period_start`` (for an issuer's
   since-inception figure that is the day before inception), sold at its last close on or before
   ``period_end``. ``annualized_return`` rows are compared as CAGRs; the published total return is
@@ -35,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import inspect
 import math
 import sys
 from collections import defaultdict
@@ -45,6 +54,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 import gaemi  # noqa: E402
 from gaemi.data import catalog  # noqa: E402
@@ -61,9 +71,13 @@ UNDERLYINGS = {
     "KOSPI 200": ("kospi200tr", "kospi200"),
     "F-KOSPI200": ("kospi200tr", "kospi200"),
 }
+# 122630's fee: 0.93 % at listing (2010, edaily) and 0.64 % (2024 on); when it changed is not known.
+# 0.64 % is used on every window (tools/calibrate_spreads.py shows the fit at 0.93 % too).
+FEE_OVERRIDE = {"122630": 0.0064}
 END_SLACK_DAYS = 6  # the synthetic window may end at most this many days before period_end
 MIN_CAGR_YEARS = 0.95  # CAGRs are shown for windows at least this long (not for calendar years)
-MULTI_YEAR = 2.0  # windows at least this long enter the summary's CAGR columns
+MULTI_YEAR = 3.0  # windows at least this long enter the summary's CAGR columns and the tolerance
+LONG_YEARS = 10.0  # the tolerance is also stated over windows at least this long
 
 
 def _available(name: str) -> bool:
@@ -115,7 +129,23 @@ def _sessions(underlying: str) -> pd.DatetimeIndex:
     return close_history(underlying).index
 
 
-def run_row(r: dict, args, ers, takes_structure: bool) -> dict:
+def fund_spread(args, underlying: str, leverage: float, us: bool) -> float:
+    """The financing spread for one fund: an override, else the chosen preset."""
+    structure = "swap" if us else "futures"
+    if us and leverage > 0 and args.us_spread is not None:
+        return args.us_spread
+    if not us and leverage > 0 and args.kr_long_spread is not None:
+        return args.kr_long_spread
+    if not us and leverage < 0 and args.kr_inverse_spread is not None:
+        return args.kr_inverse_spread
+    if args.spreads == "recommended":
+        from calibrate_spreads import RECOMMENDED
+        return RECOMMENDED[("us_swap_" if us else "kr_futures_") + ("long" if leverage > 0 else "inverse")]
+    from gaemi.config.plan import Holding
+    return Holding(asset=underlying, weight=1, leverage=leverage, structure=structure).costs()[1]
+
+
+def run_row(r: dict, args, ers) -> dict:
     """One comparison: a dict with either 'skip' (reason) or the numbers."""
     und, und_note = resolve_underlying(r["underlying"])
     out = {"row": r, "underlying": und, "note": und_note}
@@ -132,20 +162,23 @@ def run_row(r: dict, args, ers, takes_structure: bool) -> dict:
         out["skip"] = f"{und} ends {sess[-1].date()}, before the window end"
         return out
     us = r["country"] == "US"
-    er, er_date = pick_expense_ratio(ers.get(r["ticker"], []), r["period_start"], r["period_end"],
-                                     args.default_er)
+    if r["ticker"] in FEE_OVERRIDE:
+        er, er_date = FEE_OVERRIDE[r["ticker"]], "override"
+    else:
+        er, er_date = pick_expense_ratio(ers.get(r["ticker"], []), r["period_start"], r["period_end"],
+                                         args.default_er)
+    lev = float(r["leverage"])
     kw = {
         "expense_ratio": er,
-        "financing_spread": args.us_spread if us else args.kr_spread,
+        "financing_spread": fund_spread(args, und, lev, us),
         "rate": args.us_rate if us else args.kr_rate,
         "start": str(before[-1].date()),
         "end": r["period_end"],
+        "structure": "swap" if us else "futures",
     }
-    if takes_structure:
-        kw["structure"] = "swap" if us else "futures"
     out["params"] = kw
     try:
-        rep = gaemi.fund_report(und, float(r["leverage"]), **kw)
+        rep = gaemi.fund_report(und, lev, **kw)
     except GaemiError as err:
         rate = kw["rate"] or ("us_effr" if us else "kr_cd91") + " (default)"
         out["skip"] = f"{type(err).__name__} with rate {rate}: {err}"
@@ -159,7 +192,7 @@ def run_row(r: dict, args, ers, takes_structure: bool) -> dict:
         long_enough = r["kind"] == "cumulative_return" and years >= MIN_CAGR_YEARS
         pub_cagr = (1 + v) ** (1 / years) - 1 if long_enough and v > -1 else None
     out.update(
-        years=years, rate=rep["rate"], er=er, er_date=er_date,
+        years=years, rate=rep["rate"], er=er, er_date=er_date, spread=kw["financing_spread"],
         pub_total=pub_total, syn_total=rep["total_return"],
         pub_cagr=pub_cagr, syn_cagr=rep["cagr"] if pub_cagr is not None else None,
         syn_window=f"{rep['start']}..{rep['end']}",
@@ -186,21 +219,30 @@ def window_label(r: dict) -> str:
     return f"{a}..{b}"
 
 
-def print_report(results: list[dict], args, takes_structure: bool) -> None:
+def print_report(results: list[dict], args) -> None:
     ok = [x for x in results if "skip" not in x]
     skipped = [x for x in results if "skip" in x]
     print("# Synthetic gaemi funds vs published figures\n")
     print(f"Source: `{Path(args.csv).relative_to(ROOT) if Path(args.csv).is_relative_to(ROOT) else args.csv}`. "
           "Difference = synthetic - published. Synthetic: `gaemi.fund_report` on the mapped "
           f"underlying, in the fund's own currency.\n")
-    print("Assumptions: expense ratio = the fund's published one dated nearest the window's middle; "
-          "financing spread "
-          f"{args.us_spread:g} (U.S.), {args.kr_spread:g} (KRX); rate "
-          f"{args.us_rate or 'us_effr (default)'} (U.S.), {args.kr_rate or 'kr_cd91 (default)'} (KRX); "
-          + ("structure swap (U.S.) / futures (KRX). " if takes_structure
-             else "structure: gaemi's default (fund_report takes no structure argument). ")
-          + "Calendar years and windows under a year compare total returns only; the summary's CAGR "
-          "columns use windows of two years or more.\n")
+    spreads = defaultdict(set)
+    for x in ok:
+        lev = float(x["row"]["leverage"])
+        key = ("U.S. " if x["row"]["country"] == "US" else "KRX ") + ("long" if lev > 0 else "inverse")
+        spreads[key].add("none (swap)" if key == "U.S. inverse" else f"{x['spread']:g}")
+    shown = "; ".join(f"{k} {', '.join(sorted(vs))}" for k, vs in sorted(spreads.items()))
+    print("Assumptions: expense ratio = the fund's published one dated nearest the window's middle "
+          f"(122630: 0.64 % throughout); financing spread ({args.spreads}"
+          + (", with overrides" if any(v is not None for v in (args.us_spread, args.kr_long_spread,
+                                                                 args.kr_inverse_spread)) else "")
+          + f"): {shown}; rate "
+          f"{args.us_rate or 'us_effr (default)'} (U.S.), {args.kr_rate or 'kr_cd91 (default; estimated from 2023-05-22)'} (KRX); "
+          "structure swap (U.S.: spread on max(L-1, 0), none for inverse funds) / futures (KRX: spread on "
+          "L-1 long, |L| inverse); underlying ndxtr / sp500tr / kospi200tr (F-KOSPI200, the futures index "
+          "252670 and 114800 track, is modelled as kospi200tr with the futures formula). "
+          "Calendar years and windows under a year compare total returns only; the summary's CAGR "
+          f"columns use windows of {MULTI_YEAR:g} years or more.\n")
     if not args.summary_only and ok:
         print("| fund | L | underlying | kind | window | basis | published | synthetic | difference "
               "| CAGR published | CAGR synthetic | CAGR difference |")
@@ -225,21 +267,24 @@ def print_report(results: list[dict], args, takes_structure: bool) -> None:
         by[x["row"]["ticker"]].append(x)
     if by:
         print("## Summary per fund\n")
-        print("| fund | L | expense ratios used | calendar years | mean diff (years) | mean abs diff (years) "
-              "| windows >= 2 years | mean CAGR diff | max abs CAGR diff |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| fund | L | expense ratios used | spread | calendar years | mean diff (years) | mean abs diff (years) "
+              f"| windows >= {MULTI_YEAR:g} years | mean CAGR diff | max abs CAGR diff |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for t, xs in by.items():
             yrs = [x["syn_total"] - x["pub_total"] for x in xs if x["row"]["kind"] == "calendar_year_return"]
             cg = [x["syn_cagr"] - x["pub_cagr"] for x in xs
                   if x["pub_cagr"] is not None and x["years"] >= MULTI_YEAR]
             r = xs[0]["row"]
             used = ", ".join(f"{e * 100:.2f}%" for e in sorted({x["er"] for x in xs}))
-            print(f"| {t} | {float(r['leverage']):g} | {used} "
+            sp = ("none (swap)" if r["country"] == "US" and float(r["leverage"]) < 0
+                  else ", ".join(f"{e:g}" for e in sorted({x["spread"] for x in xs})))
+            print(f"| {t} | {float(r['leverage']):g} | {used} | {sp} "
                   f"| {len(yrs)} | {_pp(sum(yrs) / len(yrs) if yrs else None)} "
                   f"| {_pp(sum(map(abs, yrs)) / len(yrs) if yrs else None, False)} | {len(cg)} "
                   f"| {_pp(sum(cg) / len(cg) if cg else None)} "
                   f"| {_pp(max(map(abs, cg)) if cg else None, False)} |")
         print()
+        print_tolerance(ok)
     if skipped:
         print("## Not compared\n")
         reasons: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -251,13 +296,37 @@ def print_report(results: list[dict], args, takes_structure: bool) -> None:
         print()
 
 
+def print_tolerance(ok: list[dict]) -> None:
+    """The largest |CAGR difference| per country over the windows the tolerance is stated on."""
+    print("## Tolerance (|CAGR difference| over multi-year windows)\n")
+    print("| funds | windows of | windows | max abs CAGR diff | mean abs | worst window |")
+    print("|---|---|---:|---:|---:|---|")
+    for country, label in (("US", "U.S."), ("KR", "KRX")):
+        for least in (MULTI_YEAR, LONG_YEARS):
+            xs = [x for x in ok if x["row"]["country"] == country and x["pub_cagr"] is not None
+                  and x["years"] >= least]
+            if not xs:
+                continue
+            d = [(abs(x["syn_cagr"] - x["pub_cagr"]), x) for x in xs]
+            worst = max(d, key=lambda e: e[0])
+            w = worst[1]
+            print(f"| {label} | >= {least:g} years | {len(xs)} | {_pp(worst[0], False)} "
+                  f"| {_pp(sum(e[0] for e in d) / len(d), False)} "
+                  f"| {w['row']['ticker']} {window_label(w['row'])} ({w['row']['basis']}) |")
+    print()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="synthetic gaemi funds vs published real-fund figures")
     ap.add_argument("--csv", default=str(DEFAULT_CSV))
     ap.add_argument("--funds", nargs="*", help="tickers to keep (default: all)")
     ap.add_argument("--kinds", nargs="*", choices=RETURN_KINDS, default=list(RETURN_KINDS))
-    ap.add_argument("--us-spread", type=float, default=0.004)
-    ap.add_argument("--kr-spread", type=float, default=0.0)
+    ap.add_argument("--spreads", choices=("default", "recommended"), default="default",
+                    help="gaemi's default spread per fund (Holding.costs()), or tools/calibrate_spreads.py's "
+                         "RECOMMENDED")
+    ap.add_argument("--us-spread", type=float, default=None, help="override: U.S. long funds")
+    ap.add_argument("--kr-long-spread", type=float, default=None, help="override: KRX long funds")
+    ap.add_argument("--kr-inverse-spread", type=float, default=None, help="override: KRX inverse funds")
     ap.add_argument("--us-rate", default=None)
     ap.add_argument("--kr-rate", default=None)
     ap.add_argument("--default-er", type=float, default=0.0095)
@@ -265,11 +334,10 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     rows = load_rows(Path(args.csv))
     ers = expense_ratios(rows)
-    takes_structure = "structure" in inspect.signature(gaemi.fund_report).parameters
     keep = [r for r in rows if r["kind"] in args.kinds and r["value"]
             and (not args.funds or r["ticker"] in args.funds)]
-    results = [run_row(r, args, ers, takes_structure) for r in keep]
-    print_report(results, args, takes_structure)
+    results = [run_row(r, args, ers) for r in keep]
+    print_report(results, args)
     return 0
 
 
