@@ -280,7 +280,8 @@ def test_kr_base_extended_to_2025_10():
 
 def test_seoul_apt_levels():
     s = load_series("seoul_apt")["close"]
-    assert len(s) == 130 and s.index[0] == pd.Timestamp("2015-01-31") and s.index[-1] == pd.Timestamp("2025-10-31")
+    assert len(s) == 130
+    assert s.index[0] == pd.Timestamp("2015-01-31") and s.index[-1] == pd.Timestamp("2025-10-31")
     info = series_info("seoul_apt")
     assert info.frequency == "monthly" and info.kind == "price" and info.currency == "KRW"
     # the 2022-11..2023-01 slide as published: -2.06 %, -2.96 %, -1.78 % (0.02 pp rounding)
@@ -325,7 +326,8 @@ def test_seoul_apt_in_monte_carlo():
     from gaemi.config import plan_from_dict
 
     plan = plan_from_dict(dict(
-        name="m", investor=dict(capital=3e8, monthly_saving=3e6), holdings=[dict(asset="sp500tr", weight=1.0)],
+        name="m", investor=dict(capital=3e8, monthly_saving=3e6),
+        holdings=[dict(asset="sp500tr", weight=1.0)],
         goal=dict(kind="home", price=900_000_000, income=80_000_000, price_index="seoul_apt")))
     a = gaemi.simulate(plan, paths=256, years=3, seed=4)
     b = gaemi.simulate(plan, paths=256, years=3, seed=4, chunk_size=100)
