@@ -109,17 +109,19 @@ def test_negative_equity_after_gap_down_keeps_debt():
 
 
 def test_interest_by_tier_table():
-    # constant price; loan 100 compounding daily at the tier of each day's age (ACT/365)
+    # constant price; one draw of 100: simple interest on the principal at the tier of each day's
+    # age (ACT/365), accrued into what is owed (a broker's 융자금 x 이자율 x 일수 / 365, stepped 체차)
     r = np.zeros(20)
     tiers = [[7, 0.049], [15, 0.085], [99999, 0.093]]
     p = plan(margin=dict(loan_to_equity=1.0, rate_tiers=tiers))
     res = run(p, r, gap=1.0)
     rates = [0.049] * 7 + [0.085] * 8 + [0.093] * 5
-    expected = 100 * np.prod([1 + x / 365 for x in rates]) - 100
+    expected = sum(100 * x / 365 for x in rates)
     assert res.floats[0, L.INTEREST_PAID] == pytest.approx(expected, rel=1e-12)
+    assert res.floats[0, L.END_LOAN] == pytest.approx(100 + expected, rel=1e-12)
     # weekends: a 3-day gap accrues three days at the tier of the age reached
     res3 = run(p, np.zeros(3), gap=3.0)
-    exp3 = 100 * (1 + 0.049 * 3 / 365) * (1 + 0.049 * 3 / 365) * (1 + 0.085 * 3 / 365) - 100
+    exp3 = 100 * (0.049 * 3 + 0.049 * 3 + 0.085 * 3) / 365
     assert res3.floats[0, L.INTEREST_PAID] == pytest.approx(exp3, rel=1e-12)
 
 

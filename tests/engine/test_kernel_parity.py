@@ -53,7 +53,13 @@ def plans(draw):
                        "call_deadline_days": draw(st.integers(0, 3)),
                        "forced_sale": draw(st.sampled_from(["restore", "all"])),
                        "haircut": draw(st.sampled_from([0.0, 0.03])),
-                       "on_contributions": draw(st.booleans())}
+                       "on_contributions": draw(st.booleans()),
+                       "rate_tiers": draw(st.sampled_from([[[7, 0.049], [15, 0.085], [99999, 0.093]],
+                                                           [[3, 0.05], [10, 0.07], [30, 0.09], [99999, 0.11]],
+                                                           [[99999, 0.08]]])),
+                       "maturity_days": draw(st.sampled_from([None, 12, 40, 150])),
+                       "at_maturity": draw(st.sampled_from(["extend", "repay"])),
+                       "extension_rate": draw(st.sampled_from([None, 0.12]))}
     if draw(st.booleans()):
         p["goal"] = {"amount": draw(st.floats(2e6, 5e8)), "growth": 0.02}
         p["graduate"] = {"enabled": draw(st.booleans())}

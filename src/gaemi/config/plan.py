@@ -77,7 +77,14 @@ class Deposit(_Frozen):
 
 
 class Margin(_Frozen):
-    """A Korean-style margin loan (신용융자)."""
+    """A Korean-style margin loan (신용융자).
+
+    Each draw (the initial loan and each levered monthly purchase) is a loan of its own: it
+    ages on its own through the days-held tiers (체차), pays simple interest on its principal
+    (``principal x tier rate x days / 365``, accrued into what is owed and settled before any
+    principal), and matures ``maturity_days`` after it was drawn, when it is extended or repaid
+    by selling. Repayments settle the accrued interest, then retire the oldest draws first
+    (선입선출)."""
 
     loan_to_equity: float = Field(ge=0, le=4, description="borrowed per unit of own money at purchase")
     maintenance_ratio: float = Field(1.40, gt=1, le=5, description="collateral / loan at the close")
@@ -89,6 +96,16 @@ class Margin(_Frozen):
         description="[max calendar days held, annual rate], ACT/365",
     )
     on_contributions: bool = Field(True, description="borrow loan_to_equity on monthly purchases too")
+    maturity_days: float | None = Field(
+        150, gt=0, le=365,
+        description="calendar days a draw may run (Korean brokers: commonly 90-180); None = no maturity",
+    )
+    at_maturity: Literal["extend", "repay"] = Field(
+        "extend", description="a draw past maturity is extended (만기연장) or repaid by selling holdings (만기 반대매매)"
+    )
+    extension_rate: float | None = Field(
+        None, ge=0, le=1, description="annual rate of an extended draw; None = it keeps the rate of its age's tier",
+    )
 
     @field_validator("rate_tiers")
     @classmethod
@@ -100,6 +117,8 @@ class Margin(_Frozen):
             raise ValueError("tier days must be positive and increasing")
         if any(not (0 <= r <= 1) for _, r in v):
             raise ValueError("tier rates must be annual fractions in [0, 1]")
+        if len(v) > 1 and v[-2][0] > 365:
+            raise ValueError("every tier but the last must end within 365 days (the last one runs on)")
         return v
 
     @model_validator(mode="after")

@@ -31,6 +31,8 @@ import numpy as np
 
 from gaemi._numba import aligned_empty, aligned_full, fma, lowest_bit, njit, njit_noalias, prange
 from gaemi.engine import layout as L
+from gaemi.engine.margin_draws import (draw_rate, due_amount, next_boundary, push_draw, repay_draws, retire_due,
+                                       settle_draws)
 from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
 
@@ -60,7 +62,7 @@ Policy = namedtuple(
     "Policy",
     "inst_weight risky_weight fee_daily inst_term deposit_weight capital saving_sched has_goal loan_to_equity "
     "maintenance deadline sale_all haircut tier_days tier_rates margin_on_contrib rebal_rule rebal_threshold "
-    "graduate stop_drawdown wipeout_floor ruin_floor track_inst",
+    "graduate stop_drawdown wipeout_floor ruin_floor track_inst maturity maturity_repay extension_rate",
 )
 # One group's state: one array per quantity, one element per lane (value, alive, term_hit:
 # one row per holding).
@@ -70,7 +72,7 @@ Lanes = namedtuple(
     "fund_growth under_growth tier_rate tier_hi risky goal_today "
     "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
     "wipe_day ruin_day "
-    "graduated stopped nm value alive term_hit sa sb sc sw",
+    "graduated stopped nm value alive term_hit sa sb sc sw draw_p draw_s n_draw mat_due",
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
 # scalar code when its wealth is below ``peak * stop_alarm`` (the stop-loss; -inf when none is
@@ -79,6 +81,10 @@ Lanes = namedtuple(
 # at or above the day's goal plus ``goal_gate`` (0 until the goal is reached, then +inf), or
 # when its collateral is short of the maintenance ratio. A new maximum drawdown (wealth
 # below ``peak * dd_keep``, ``dd_keep = 1 - max_drawdown``) is settled in the vector loop.
+# The margin loan is a book of draws (:mod:`gaemi.engine.margin_draws`: ``draw_p``, ``draw_s``,
+# ``n_draw``); ``tier_rate`` caches its annual interest, sum of principal x rate, ``tier_hi`` the
+# loan clock (``age``) past which a draw changes tier or matures, and ``mat_due`` whether a draw
+# past maturity is to be repaid by selling.
 
 
 # --------------------------------------------------------------------------- market tables
@@ -216,7 +222,14 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         _lane(n, False, b1), _lane(n, False, b1), _lane(n, False, b1),  # graduated, stopped, nm
         _lane_rows(n_inst, n, 0.0, f8), _lane_rows(n_inst, n, True, b1), _lane_rows(n_inst, n, False, b1),
         _lane(n, 0, u8), _lane(n, 0, u8), _lane(n, 0, u8), _lane(n, 0, u8),
+        _lane_rows(L.MAX_DRAWS, n, 0.0, f8), _lane_rows(L.MAX_DRAWS, n, 0.0, f8), _lane(n, 0, i8),
+        _lane(n, False, b1),  # the margin draws' book, whether a draw is due
     )
+    first = pol.loan_to_equity * pol.risky_weight * capital
+    if first > 0.0:  # the initial loan is the first draw
+        for l in range(n):
+            lanes.draw_p[0, l] = first
+            lanes.n_draw[l] = 1
     for i in range(n_inst):
         for l in range(n):
             lanes.value[i, l] = pol.inst_weight[i] * capital * (1.0 + pol.loan_to_equity)
@@ -283,27 +296,35 @@ def _bookkeep(special, wealth, peak, min_w, dd_keep):
 
 @njit(cache=True, inline="always")
 def _accrue(deposit, dep_inc, loan, age, gap, tier_rate, tier_hi):
-    """A day's deposit interest, the loan's age, whether it left its cached tier, and its
-    interest at the cached tier (step 1 of the reference, same arithmetic). The age only grows
-    between resets to 0, and every reset sets ``tier_hi`` to -inf, so passing the tier's upper
-    bound is the only way to leave it."""
+    """A day's deposit interest, the loan clock, whether a draw left its cached tier (or
+    matured), and the loan's interest at the cached tiers, ``tier_rate`` being the sum of
+    principal x rate (step 1 of the reference, same arithmetic). The clock only grows between
+    resets to 0, so passing ``tier_hi`` is the only way a draw's rate changes."""
     deposit = deposit + deposit * dep_inc if deposit > 0.0 else deposit
     owes = loan > 0.0
     age = age + gap if owes else age
     retier = owes & (age > tier_hi)
-    interest = loan * tier_rate * gap * INV365
+    interest = tier_rate * gap * INV365
     return deposit, age, retier, interest, owes
 
 
 @njit(cache=True, inline="always")
-def _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates):
-    """Look up lane ``l``'s margin rate tier for its loan's age and cache its bounds."""
-    n_tiers = tier_days.shape[0]
-    k = 0
-    while k < n_tiers - 1 and age[l] > tier_days[k]:
-        k += 1
-    tier_rate[l] = tier_rates[k]
-    tier_hi[l] = tier_days[k] if k < n_tiers - 1 else np.inf
+def _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol):
+    """Settle lane ``l``'s draws at its loan clock (:func:`~gaemi.engine.margin_draws.settle_draws`):
+    cache the annual interest, the next change and whether a draw is due."""
+    tier_rate[l], tier_hi[l], mat_due[l] = settle_draws(l, age[l], draw_p, draw_s, n_draw, pol.tier_days,
+                                                        pol.tier_rates, pol.maturity, pol.maturity_repay,
+                                                        pol.extension_rate)
+
+
+@njit(cache=True, inline="always")
+def _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw):
+    """Lane ``l`` owes nothing: an empty book, the clock back at 0."""
+    age[l] = 0.0
+    tier_rate[l] = 0.0
+    tier_hi[l] = -np.inf
+    mat_due[l] = False
+    n_draw[l] = 0
 
 
 @njit(cache=True)
@@ -354,6 +375,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     graduated, stopped, new_today = lanes.graduated, lanes.stopped, lanes.nm
     value, alive, term_hit = lanes.value, lanes.alive, lanes.term_hit
     sa, sb, sc, sw = lanes.sa, lanes.sb, lanes.sc, lanes.sw
+    draw_p, draw_s, n_draw, mat_due = lanes.draw_p, lanes.draw_s, lanes.n_draw, lanes.mat_due
     n_inst = value.shape[0]
     # the market tables
     table, term = mkt.table, mkt.term
@@ -362,6 +384,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     # the policy
     inst_weight, fee_daily, inst_term, saving_sched = pol.inst_weight, pol.fee_daily, pol.inst_term, pol.saving_sched
     tier_days, tier_rates = pol.tier_days, pol.tier_rates
+    maturity, maturity_repay = pol.maturity, pol.maturity_repay
+    rate0 = draw_rate(0.0, tier_days, tier_rates, maturity, pol.extension_rate)  # a new draw's rate
+    bound0 = next_boundary(0.0, tier_days, maturity)  # and the age past which it changes
     risky_weight = pol.risky_weight
     deposit_weight = pol.deposit_weight
     loan_to_equity = pol.loan_to_equity
@@ -651,10 +676,12 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             while settle:  # the saving is added after the interest: settle new tiers first
                 l = np.int64(lowest_bit(settle))
                 settle &= settle - np.uint64(1)
-                _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates)
-                interest = loan[l] * tier_rate[l] * table[row[l], c_gap] * INV365
+                _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
+                interest = tier_rate[l] * table[row[l], c_gap] * INV365
                 loan[l] += interest
                 interest_paid[l] += interest
+                if mat_due[l]:  # a draw to repay by selling: the scalar step
+                    todo |= np.uint64(1) << np.uint64(l)
             # 2. the month's saving, for every lane at once (lanes where the saving first repays
             #    a loan, or a holding was terminated, are left to the scalar step: new_today)
             mo = month[0] + 1
@@ -687,10 +714,21 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 deposit[l] = (dp + cash if safe else dp + deposit_weight * cash) if add else dp
                 lend = add & (not safe) & margin_on_contrib
                 ln = loan[l]
-                fresh = lend & (ln <= 0.0)  # a new loan: its age restarts, its tier is looked up
-                age[l] = 0.0 if fresh else age[l]
-                tier_hi[l] = -np.inf if fresh else tier_hi[l]
+                fresh = lend & (ln <= 0.0)  # a new loan: its clock restarts
+                ag = 0.0 if fresh else age[l]
+                age[l] = ag
+                tr = 0.0 if fresh else tier_rate[l]
+                th = np.inf if fresh else tier_hi[l]
+                hi = ag + bound0
+                tier_rate[l] = tr + borrow * rate0 if lend else tier_rate[l]  # the new draw's interest
+                tier_hi[l] = (hi if hi < th else th) if lend else tier_hi[l]
+                n_draw[l] = 0 if fresh else n_draw[l]
                 loan[l] = ln + borrow if lend else ln
+            if margin_on_contrib and cash > 0.0 and borrow > 0.0:  # the new draws into the books
+                for l in range(n):
+                    if not (new_today[l] | graduated[l] | stopped[l]):
+                        if not push_draw(l, borrow, age[l], draw_p, draw_s, n_draw):
+                            _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
             if cash > 0.0:
                 for i in range(n_inst):
                     b_i = buy[i]
@@ -726,9 +764,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             if not month_start and ln > 0.0 and age[l] > tier_hi[l]:
                 # the loan's age left its cached tier (its interest was not charged above): today's
                 # interest at the new tier
-                _retier(l, age, tier_rate, tier_hi, tier_days, tier_rates)
+                _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                 gap_l = day_k[d - d_start, c_kgap] if own_rows else table[row[l], c_gap]  # (fused days: no table row)
-                interest = ln * tier_rate[l] * gap_l * INV365
+                interest = tier_rate[l] * gap_l * INV365
                 loan[l] = ln + interest
                 interest_paid[l] += interest
             dep_l = deposit[l]
@@ -750,12 +788,14 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                         risky_now += value[i, l]
                     if loan_l > 0.0 and risky_now <= 0.0:
                         pay = cash if cash < loan_l else loan_l
+                        repay_draws(l, pay, loan_l, draw_p, draw_s, n_draw)
                         loan_l -= pay
                         cash -= pay
                         if loan_l <= 0.0:
                             loan_l = 0.0
-                            age[l] = 0.0
-                            tier_hi[l] = -np.inf
+                            _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
+                        else:
+                            _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                     if grad_l or stop_l:
                         dep_l += cash
                     elif cash > 0.0:
@@ -765,8 +805,15 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                         if margin_on_contrib:
                             borrow = loan_to_equity * risky_cash
                             if loan_l <= 0.0:
-                                age[l] = 0.0
-                                tier_hi[l] = -np.inf
+                                _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
+                                tier_hi[l] = np.inf
+                            if borrow > 0.0:
+                                if push_draw(l, borrow, age[l], draw_p, draw_s, n_draw):
+                                    tier_rate[l] += borrow * rate0
+                                    hi = age[l] + bound0
+                                    tier_hi[l] = hi if hi < tier_hi[l] else tier_hi[l]
+                                else:
+                                    _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                             loan_l += borrow
                         for i in range(n_inst):
                             b_i = (risky_cash + borrow) * inst_weight[i] / risky_weight
@@ -826,6 +873,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     risky_now = 0.0
                     dep_l -= loan_l
                     loan_l = 0.0
+                    n_draw[l] = 0
+                    tier_rate[l] = 0.0
+                    mat_due[l] = False
                     call_l = -1
             # 5. stop-loss on net wealth's drawdown
             if stop_on and not stop_l and not grad_l and wl < stop_mult * peak[l]:
@@ -837,10 +887,53 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 risky_now = 0.0
                 repay = loan_l if loan_l < dep_l else dep_l
                 if repay > 0.0:
+                    repay_draws(l, repay, loan_l, draw_p, draw_s, n_draw)
                     dep_l -= repay
                     loan_l -= repay
+                    if loan_l <= 0.0:
+                        n_draw[l] = 0
+                        tier_rate[l] = 0.0
+                        mat_due[l] = False
+                    else:
+                        _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                 call_l = -1
-            # 6. margin: call at the close, forced sale `deadline` sessions later if not cured
+            # 6. margin: draws past maturity repaid by selling (만기 반대매매), then the call at the
+            # close and the forced sale `deadline` sessions later if not cured
+            if maturity_repay and mat_due[l] and loan_l > 0.0 and risky_now > 0.0 and not grad_l and not stop_l:
+                need = due_amount(l, age[l], loan_l, draw_p, draw_s, n_draw, maturity)
+                sold = need / (1.0 - haircut)
+                if sold < risky_now:  # the due draws and the interest, exactly
+                    proceeds = need
+                    if retire_due(l, age[l], draw_p, draw_s, n_draw, maturity):
+                        loan_l -= need
+                        _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
+                    else:
+                        loan_l = 0.0
+                        _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
+                else:  # everything is sold and repays what it can, oldest first
+                    sold = risky_now
+                    proceeds = sold * (1.0 - haircut)
+                    if proceeds >= loan_l:
+                        dep_l += proceeds - loan_l
+                        loan_l = 0.0
+                        _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
+                    else:
+                        repay_draws(l, proceeds, loan_l, draw_p, draw_s, n_draw)
+                        loan_l -= proceeds
+                        _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
+                frac = sold / risky_now
+                for i in range(n_inst):
+                    value[i, l] -= value[i, l] * frac
+                forced_sold[l] += sold
+                forced_loss[l] += sold - proceeds
+                risky_now -= sold
+                if frac >= 1.0:
+                    for i in range(n_inst):
+                        value[i, l] = 0.0
+                    risky_now = 0.0
+                n_forced[l] += 1
+                if first_forced[l] < 0:
+                    first_forced[l] = d
             if loan_l > 0.0 and risky_now > 0.0:
                 if risky_now < maintenance * loan_l:
                     if call_l < 0:
@@ -862,10 +955,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                         if proceeds >= loan_l:
                             dep_l += proceeds - loan_l
                             loan_l = 0.0
-                            age[l] = 0.0
-                            tier_hi[l] = -np.inf
+                            _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
                         else:
+                            repay_draws(l, proceeds, loan_l, draw_p, draw_s, n_draw)
                             loan_l -= proceeds
+                            _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                         risky_now -= sold
                         if frac >= 1.0:
                             for i in range(n_inst):
@@ -933,6 +1027,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
 @njit(cache=True)
 def _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched, goal_target,
             loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+            maturity_days, maturity_repay, extension_rate,
             rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst):
     """The plan's policy as a plain tuple in :data:`Policy` order."""
     risky_weight = 0.0
@@ -941,7 +1036,7 @@ def _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, ca
     return (inst_weight, risky_weight, inst_expense / 252.0, inst_term, deposit_weight, capital, saving_sched,
             goal_target.shape[1] > 0, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days,
             tier_rates, margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
-            ruin_floor, track_inst)
+            ruin_floor, track_inst, maturity_days, maturity_repay, extension_rate)
 
 
 @njit(cache=True)
@@ -976,6 +1071,7 @@ def run_block(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
@@ -986,7 +1082,7 @@ def run_block(
                          returns.shape[0])
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
-                    margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+                    margin_on_contrib, maturity_days, maturity_repay, extension_rate, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
                     ruin_floor, track_inst)
     n_paths, n_days = index.shape
     goals = _goal_rows(goal_target, n_days)
@@ -1006,6 +1102,7 @@ def run_block_bootstrap(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
@@ -1017,7 +1114,7 @@ def run_block_bootstrap(
                          returns.shape[0])
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
-                    margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+                    margin_on_contrib, maturity_days, maturity_repay, extension_rate, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
                     ruin_floor, track_inst)
     n_paths = f_out.shape[0]
     goals = _goal_rows(goal_target, n_days)
@@ -1146,6 +1243,7 @@ def run_block_parametric(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
@@ -1156,7 +1254,7 @@ def run_block_parametric(
     ``run_block`` on the generator's blocks."""
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
-                    margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
+                    margin_on_contrib, maturity_days, maturity_repay, extension_rate, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
                     ruin_floor, track_inst)
     n_paths = f_out.shape[0]
     goals = _goal_rows(goal_target, n_days)

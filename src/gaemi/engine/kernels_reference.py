@@ -16,8 +16,13 @@ Order of events within a session ``d`` (both implementations follow it):
    value paid into the deposit. A fund on an underlying in another currency (``inst_fx >= 0``,
    the column of that currency's return in the plan's) resets in its own currency, ``r_u`` being
    ``(1 + r_held) / (1 + r_fx) - 1``, and its holder earns ``(1 + R)(1 + r_fx)``. The deposit earns
-   ``rate * gap_days / 365``. The margin loan accrues ``tier_rate(age) * gap_days / 365``
-   where ``age`` is the calendar days since the loan was drawn (stepped tiers, 체차).
+   ``rate * gap_days / 365``. The margin loan is a book of draws (the initial loan, each
+   levered monthly purchase), oldest first: each pays simple interest on its principal,
+   ``principal * rate(age) * gap_days / 365``, where ``age`` is the calendar days since that draw
+   (stepped tiers, 체차; past ``maturity_days`` an extended draw pays ``extension_rate`` if set),
+   accrued into what is owed. Draws whose rate can no longer change (older than the last tier
+   boundary and their maturity) are merged into the oldest. The loan's clock (``age``) runs
+   while anything is owed and restarts at 0 with a fresh loan.
 2. **Contribution** on the first session of a month: the month's saving. If the
    account holds no risky asset but still owes, the saving repays the debt first.
    After graduation or a stop-loss it goes to the deposit; otherwise it is split by
@@ -33,13 +38,16 @@ Order of events within a session ``d`` (both implementations follow it):
    loan repaid (졸업).
 5. **Stop-loss**: net wealth below ``(1 - drawdown) * peak`` sells every holding into
    the deposit and repays the loan from it.
-6. **Margin**: at the close, collateral (holdings) below ``maintenance_ratio * loan``
+6. **Margin**: with ``at_maturity = "repay"``, a draw past its maturity is repaid by selling
+   holdings pro rata at the close less the haircut: the sale covers the accrued interest and the
+   due draws (a forced sale, 만기 반대매매). Then at the close, collateral (holdings) below ``maintenance_ratio * loan``
    opens a call (if none is open); a call still open ``call_deadline_days`` sessions
    after it opened is met by a forced sale (반대매매) at that session's close less the
    haircut, of everything (``all``) or of ``S = (m*B - C) / (m*(1-h) - 1)`` (``restore``:
    the smallest sale that brings ``(C-S)/(B-S(1-h))`` back to ``m``), pro rata across
    holdings. A close at or above the ratio cancels the call. Proceeds repay the loan;
    what the sale cannot cover stays as debt (negative equity is reported, not hidden).
+   Every repayment settles the accrued interest first, then the oldest draws (선입선출).
 7. **Bookkeeping**: peak, drawdown, minimum wealth, wipe-out (wealth at or below
    ``wipeout_floor`` x money put in), ruin floor (at or below ``ruin_floor`` x money put
    in), month-end wealth.
@@ -57,6 +65,119 @@ INV365 = 1.0 / 365.0
 def _tier_rate(age, tier_days, tier_rates):
     k = np.searchsorted(tier_days, age, side="left")
     return tier_rates[np.minimum(k, len(tier_rates) - 1)]
+
+
+class _DrawBook:
+    """Each path's margin draws, oldest first: principal and the loan clock when drawn."""
+
+    def __init__(self, n_paths, first, tier_days, tier_rates, maturity, repay_at_maturity, extension_rate):
+        self.p = np.zeros((n_paths, L.MAX_DRAWS))
+        self.s = np.zeros((n_paths, L.MAX_DRAWS))
+        self.n = np.zeros(n_paths, dtype=np.int64)
+        self.tier_days, self.tier_rates = tier_days, tier_rates
+        self.maturity, self.repay_at_maturity, self.extension_rate = maturity, repay_at_maturity, extension_rate
+        last_boundary = tier_days[-2] if len(tier_days) > 1 else 0.0
+        self.final_age = max(last_boundary, maturity)  # past it a draw's rate is fixed
+        if first > 0.0:
+            self.p[:, 0] = first
+            self.n[:] = 1
+
+    def _rates(self, ages):
+        r = _tier_rate(ages, self.tier_days, self.tier_rates)
+        if self.maturity > 0.0 and self.extension_rate >= 0.0:
+            r = np.where(ages > self.maturity, self.extension_rate, r)
+        return r
+
+    def accrue(self, owes, clock, gap):
+        """Merge the draws whose rate can no longer change, then the day's interest of each
+        path (summed oldest first) and whether a draw is past its maturity (to repay)."""
+        k_all = np.arange(L.MAX_DRAWS)
+        valid = k_all[None, :] < self.n[:, None]
+        old = valid & ((clock[:, None] - self.s) > self.final_age) & owes[:, None]
+        lead = np.cumprod(old, axis=1).sum(axis=1)
+        for q in np.flatnonzero(lead > 1):
+            self._merge(q, int(lead[q]))
+        valid = k_all[None, :] < self.n[:, None]
+        ages = clock[:, None] - self.s
+        rates = self._rates(ages)
+        rate_sum = np.zeros(len(clock))
+        for k in range(int(self.n.max()) if len(clock) else 0):
+            rate_sum = np.where(valid[:, k], rate_sum + self.p[:, k] * rates[:, k], rate_sum)
+        due = np.zeros(len(clock), dtype=bool)
+        if self.repay_at_maturity and self.maturity > 0.0:
+            due = owes & (valid & (ages > self.maturity)).any(axis=1)
+        return np.where(owes, rate_sum * gap * INV365, 0.0), due
+
+    def _merge(self, q, j):
+        total = self.p[q, 0]
+        for k in range(1, j):
+            total = total + self.p[q, k]
+        cnt = self.n[q]
+        self.p[q, 0] = total
+        self.p[q, 1:cnt - j + 1] = self.p[q, j:cnt]
+        self.s[q, 1:cnt - j + 1] = self.s[q, j:cnt]
+        self.n[q] = cnt - j + 1
+
+    def push(self, mask, amount, clock):
+        """A new draw of ``amount`` on the paths in ``mask`` (into the youngest slot if full)."""
+        for q in np.flatnonzero(mask & (np.broadcast_to(amount, mask.shape) > 0.0)):
+            a = float(np.broadcast_to(amount, mask.shape)[q])
+            cnt = self.n[q]
+            if cnt == L.MAX_DRAWS:
+                self.p[q, cnt - 1] += a
+            else:
+                self.p[q, cnt] = a
+                self.s[q, cnt] = clock[q]
+                self.n[q] = cnt + 1
+
+    def clear(self, mask):
+        self.n[mask] = 0
+
+    def repay(self, mask, amount, owed):
+        """Repay ``amount`` of ``owed`` on the paths in ``mask``: the accrued interest (what is
+        owed beyond the principals), then the oldest draws' principal."""
+        for q in np.flatnonzero(mask):
+            cnt = self.n[q]
+            principal = 0.0
+            for k in range(cnt):
+                principal += self.p[q, k]
+            accrued = owed[q] - principal
+            rest = float(np.broadcast_to(amount, mask.shape)[q]) - (accrued if accrued > 0.0 else 0.0)
+            j = 0
+            while rest > 0.0 and j < cnt:
+                if self.p[q, j] <= rest:
+                    rest -= self.p[q, j]
+                    j += 1
+                else:
+                    self.p[q, j] -= rest
+                    rest = 0.0
+            self.p[q, 0:cnt - j] = self.p[q, j:cnt]
+            self.s[q, 0:cnt - j] = self.s[q, j:cnt]
+            self.n[q] = cnt - j
+
+    def retire_due(self, q, clock):
+        """Remove path ``q``'s draws past maturity (the oldest ones); whether any draw is left."""
+        cnt = self.n[q]
+        j = 0
+        while j < cnt and clock - self.s[q, j] > self.maturity:
+            j += 1
+        self.p[q, 0:cnt - j] = self.p[q, j:cnt]
+        self.s[q, 0:cnt - j] = self.s[q, j:cnt]
+        self.n[q] = cnt - j
+        return cnt - j > 0
+
+    def due_amount(self, q, clock, owed):
+        """What repays path ``q``'s draws past maturity: the accrued interest and their principal."""
+        cnt = self.n[q]
+        principal = 0.0
+        for k in range(cnt):
+            principal += self.p[q, k]
+        accrued = owed - principal
+        need = accrued if accrued > 0.0 else 0.0
+        for k in range(cnt):
+            if clock - self.s[q, k] > self.maturity:
+                need += self.p[q, k]
+        return need
 
 
 def _gross(lev, r_u, cost, returns, row, fx_col, cut):
@@ -79,6 +200,7 @@ def run_block_reference(
     deposit_weight, dep_rate_col, dep_rate_fixed, dep_spread,
     capital, saving_sched, goal_target,
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
+    maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
     month_wealth, f_out, i_out,
 ):
@@ -93,6 +215,8 @@ def run_block_reference(
     deposit = np.full(n_paths, deposit_weight * capital)
     loan = np.full(n_paths, loan_to_equity * risky_weight * capital)
     age = np.zeros(n_paths)
+    book = _DrawBook(n_paths, loan_to_equity * risky_weight * capital, tier_days, tier_rates, maturity_days,
+                     maturity_repay, extension_rate)
     invested = np.full(n_paths, float(capital))
     interest_paid = np.zeros(n_paths)
     fees_paid = np.zeros(n_paths)
@@ -159,7 +283,7 @@ def run_block_reference(
         deposit = np.where(deposit > 0.0, deposit + deposit * dep_inc, deposit)
         owes = loan > 0.0
         age = np.where(owes, age + gap, age)
-        interest = np.where(owes, loan * _tier_rate(age, tier_days, tier_rates) * gap * INV365, 0.0)
+        interest, mat_due = book.accrue(owes, age, gap)
         loan = np.where(owes, loan + interest, loan)
         interest_paid = interest_paid + interest
 
@@ -171,11 +295,13 @@ def run_block_reference(
             pos = nm & (cash > 0.0)
             repay_first = pos & (loan > 0.0) & (risky_sum() <= 0.0)
             pay = np.where(repay_first, np.minimum(cash, loan), 0.0)
+            book.repay(repay_first, pay, loan)
             loan = loan - pay
             cash = cash - pay
             cleared = repay_first & (loan <= 0.0)
             loan = np.where(cleared, 0.0, loan)
             age = np.where(cleared, 0.0, age)
+            book.clear(cleared)
             safe = pos & (graduated | stopped)
             deposit = np.where(safe, deposit + cash, deposit)
             buying = pos & ~(graduated | stopped) & (cash > 0.0)
@@ -184,7 +310,10 @@ def run_block_reference(
             borrow = np.zeros(n_paths)
             if margin_on_contrib:
                 borrow = np.where(buying, loan_to_equity * risky_cash, 0.0)
-                age = np.where(buying & (loan <= 0.0), 0.0, age)
+                fresh = buying & (loan <= 0.0)
+                age = np.where(fresh, 0.0, age)
+                book.clear(fresh)
+                book.push(buying, borrow, age)
                 loan = np.where(buying, loan + borrow, loan)
             for i in range(n_inst):
                 buy = (risky_cash + borrow) * inst_weight[i] / risky_weight
@@ -242,6 +371,7 @@ def run_block_reference(
                 value[hit, :] = 0.0
                 risky_now = np.where(hit, 0.0, risky_now)
                 loan = np.where(hit, 0.0, loan)
+                book.clear(hit)
                 call_day = np.where(hit, -1, call_day)
 
         # 5. stop-loss
@@ -254,11 +384,48 @@ def run_block_reference(
             risky_now = np.where(trip, 0.0, risky_now)
             repay = np.where(trip, np.minimum(loan, deposit), 0.0)
             repay = np.where(repay > 0.0, repay, 0.0)
+            book.repay(repay > 0.0, repay, loan)
             deposit = deposit - repay
             loan = loan - repay
+            book.clear(trip & (loan <= 0.0))
             call_day = np.where(trip, -1, call_day)
 
-        # 6. margin call and forced sale
+        # 6. draws past maturity repaid by selling, then the margin call and forced sale
+        if maturity_repay:
+            sell = mat_due & (loan > 0.0) & (risky_now > 0.0) & ~graduated & ~stopped
+            for q in np.flatnonzero(sell):
+                need = book.due_amount(q, age[q], loan[q])
+                sold = need / (1.0 - haircut)
+                if sold < risky_now[q]:  # the due draws and the interest, exactly
+                    proceeds = need
+                    if book.retire_due(q, age[q]):
+                        loan[q] -= need
+                    else:
+                        loan[q] = 0.0
+                        age[q] = 0.0
+                else:  # everything is sold and repays what it can, oldest first
+                    sold = risky_now[q]
+                    proceeds = sold * (1.0 - haircut)
+                    if proceeds >= loan[q]:
+                        deposit[q] += proceeds - loan[q]
+                        loan[q] = 0.0
+                        age[q] = 0.0
+                        book.n[q] = 0
+                    else:
+                        book.repay(np.arange(n_paths) == q, proceeds, loan)
+                        loan[q] -= proceeds
+                frac = sold / risky_now[q]
+                for i in range(n_inst):
+                    value[q, i] = value[q, i] - value[q, i] * frac
+                forced_sold[q] += sold
+                forced_loss[q] += sold - proceeds
+                risky_now[q] -= sold
+                if frac >= 1.0:
+                    value[q, :] = 0.0
+                    risky_now[q] = 0.0
+                n_forced[q] += 1
+                if first_forced[q] < 0:
+                    first_forced[q] = d
         levered = (loan > 0.0) & (risky_now > 0.0)
         short = levered & (risky_now < maintenance * loan)
         opens = short & (call_day < 0)
@@ -280,6 +447,8 @@ def run_block_reference(
             forced_loss = forced_loss + np.where(due, sold - proceeds, 0.0)
             covers = due & (proceeds >= loan)
             deposit = np.where(covers, deposit + proceeds - loan, deposit)
+            book.repay(due & ~covers, proceeds, loan)
+            book.clear(covers)
             loan = np.where(covers, 0.0, np.where(due, loan - proceeds, loan))
             age = np.where(covers, 0.0, age)
             risky_now = np.where(due, risky_now - sold, risky_now)

@@ -18,3 +18,7 @@ INT_NAMES = ("goal_day", "graduated", "first_forced_day", "n_forced", "wipeout_d
 
 # rebalance rules
 REBAL_NONE, REBAL_MONTHLY, REBAL_THRESHOLD = 0, 1, 2
+
+# margin draws a path keeps apart (each ages on its own); draws whose rate can no longer change
+# (past the last tier boundary and their maturity) are merged into the oldest slot
+MAX_DRAWS = 24

@@ -108,6 +108,9 @@ class EngineSpec:
     tier_days: np.ndarray
     tier_rates: np.ndarray
     margin_on_contrib: bool
+    maturity_days: float  # a draw's term in calendar days; 0 = none
+    maturity_repay: bool  # at maturity: repay by selling (else extend)
+    extension_rate: float  # annual rate of an extended draw; -1 = its tier's rate
     rebal_rule: int
     rebal_threshold: float
     graduate: bool
@@ -124,6 +127,7 @@ class EngineSpec:
             self.capital, self.saving_sched, self.goal_target,
             self.loan_to_equity, self.maintenance, self.deadline, self.sale_all, self.haircut,
             self.tier_days, self.tier_rates, self.margin_on_contrib,
+            self.maturity_days, self.maturity_repay, self.extension_rate,
             self.rebal_rule, self.rebal_threshold, self.graduate, self.stop_drawdown, self.wipeout_floor,
             self.ruin_floor, self.track_inst,
         )
@@ -221,6 +225,9 @@ def build_spec(
         tier_days=tiers[:, 0].copy(),
         tier_rates=tiers[:, 1].copy(),
         margin_on_contrib=bool(m.on_contributions) if m else False,
+        maturity_days=float(m.maturity_days or 0.0) if m else 0.0,
+        maturity_repay=bool(m.at_maturity == "repay") if m else False,
+        extension_rate=float(m.extension_rate) if (m and m.extension_rate is not None) else -1.0,
         rebal_rule=rule,
         rebal_threshold=float(plan.rebalance.threshold),
         graduate=bool(plan.graduate.enabled),
