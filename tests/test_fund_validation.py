@@ -11,7 +11,7 @@ from gaemi.fund import fund_report
 
 def test_3x_sp500tr_2010_2023_near_upro_record():
     # Published record of the real 3x S&P 500 funds (UPRO), 2010-2023: about +26 %/yr, ~25x.
-    rep = fund_report("sp500tr", 3.0, expense_ratio=0.0095, financing_spread=0.004,
+    rep = fund_report("sp500tr", 3.0, expense_ratio=0.0095,  # the calibrated default spread (0.7 %)
                       start="2010-01-01", end="2023-12-31")
     assert rep["start"].startswith("2010-01") and rep["end"] == "2023-12-29"
     assert rep["cagr"] == pytest.approx(0.26, abs=0.03)

@@ -23,7 +23,7 @@ def fund_report(
     underlying: str,
     leverage: float,
     expense_ratio: float = 0.0095,
-    financing_spread: float = 0.004,
+    financing_spread: float | None = None,
     rate: str | None = None,
     start: Any = None,
     end: Any = None,
@@ -72,7 +72,7 @@ def fund_report(
         raise ConfigError("leverage", leverage, "a non-zero number between -5 and 5")
     if not (0 <= expense_ratio < 0.2):
         raise ConfigError("expense_ratio", expense_ratio, "an annual fraction in [0, 0.2)")
-    if not (0 <= financing_spread < 0.2):
+    if financing_spread is not None and not (0 <= financing_spread < 0.2):
         raise ConfigError("financing_spread", financing_spread, "an annual fraction in [0, 0.2)")
     info = series_info(underlying)
     if info.kind != "price":
@@ -86,6 +86,10 @@ def fund_report(
         structure = default_structure(own)
     if structure not in STRUCTURES:
         raise ConfigError("structure", structure, " or ".join(STRUCTURES))
+    if financing_spread is None:  # the calibrated default for the structure and direction
+        from gaemi.config.plan import default_spread
+
+        financing_spread = default_spread(structure, leverage)
     rate_name = financing_rate_name(underlying, rate)
 
     fx_col = fx_asset_name(own, view)

@@ -193,8 +193,9 @@ def fund(
     underlying: str = typer.Option(..., help="Embedded underlying, e.g. sp500tr, ndx, kospi200."),
     leverage: float = typer.Option(..., help="Daily leverage, e.g. 3, 2, -1, -2."),
     expense_ratio: float = typer.Option(0.0095, help="Annual fee, a fraction."),
-    financing_spread: float = typer.Option(
-        0.004, help="Annual spread over the rate, on the exposure the structure charges it on."),
+    financing_spread: Optional[float] = typer.Option(
+        None, help="Annual spread over the rate, on the exposure the structure charges it on "
+                   "(default: calibrated per structure, docs/validation.md)."),
     rate: Optional[str] = typer.Option(None, help="Rate series (default us_effr for U.S., kr_cd91 for Korean)."),
     start: Optional[str] = typer.Option(None, help="Buy at the close of the first session on/after this date."),
     end: Optional[str] = typer.Option(None, help="Last session on/before this date."),

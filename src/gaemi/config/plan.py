@@ -19,6 +19,22 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+DEFAULT_EXPENSE_RATIO = 0.0095  # a 2x/3x fund's fee (ProShares/Direxion 0.89-0.95 %)
+# The financing spread over the short rate a fund pays on the exposure e(L) it is charged on
+# (gaemi.instruments.leveraged_fund.spread_exposure), by structure and direction. Calibrated on
+# real funds' published NAV returns and daily closes (docs/validation.md; rerun
+# `python tools/calibrate_spreads.py`): U.S. swap-based long funds (TQQQ, QLD, UPRO, SSO) 0.7 %;
+# U.S. inverse funds need none (fitted +0.07 %, indistinguishable from 0); KRX futures-based long
+# funds (KODEX 122630) 0.35 %; KRX inverse funds (252670, 114800) 1.65 % on |L| — mostly the
+# KOSPI 200 futures basis, which gaemi has no futures prices to model apart.
+DEFAULT_SPREADS = {("swap", True): 0.0070, ("swap", False): 0.0, ("futures", True): 0.0035, ("futures", False): 0.0165}
+
+
+def default_spread(structure: str, leverage: float) -> float:
+    """The calibrated default spread for a fund of ``structure`` ("swap"/"futures") and leverage."""
+    return DEFAULT_SPREADS[(structure, leverage > 0)]
+
+
 class Investor(_Frozen):
     """Money the investor brings."""
 
@@ -44,7 +60,10 @@ class Holding(_Frozen):
     weight: float = Field(gt=0, le=1)
     leverage: float = Field(1.0, ge=-5, le=5)
     expense_ratio: float | None = Field(None, ge=0, le=0.2, description="annual; default 0.0095 for L != 1, else 0")
-    financing_spread: float | None = Field(None, ge=0, le=0.2, description="annual, on the borrowed part; default 0.004 for L != 1")
+    financing_spread: float | None = Field(
+        None, ge=0, le=0.2,
+        description="annual, on the exposure the structure charges it on; default calibrated per structure "
+        "(swap long 0.007, futures long 0.0035, futures inverse 0.0165; docs/validation.md)")
     rate: str | None = Field(None, description="rate series for financing; default us_effr (USD underlying) or kr_cd91 (KRW)")
     structure: Literal["swap", "futures"] | None = Field(
         None, description="how the fund reaches its exposure: 'swap' (U.S. funds) or 'futures' (KRX funds); "
@@ -58,13 +77,16 @@ class Holding(_Frozen):
     def is_fund(self) -> bool:
         return self.leverage != 1.0 or (self.expense_ratio or 0) > 0
 
-    def costs(self) -> tuple[float, float]:
-        """(expense_ratio, financing_spread) with defaults applied."""
+    def costs(self, structure: str | None = None) -> tuple[float, float]:
+        """(expense_ratio, financing_spread) with defaults applied. The default spread depends on
+        the fund's structure (``self.structure``, else ``structure``, else swap) and direction:
+        :data:`DEFAULT_SPREADS`, calibrated on real funds (docs/validation.md)."""
         if self.leverage == 1.0:
             return (self.expense_ratio or 0.0, self.financing_spread or 0.0)
+        st = self.structure or structure or "swap"
         return (
-            0.0095 if self.expense_ratio is None else self.expense_ratio,
-            0.004 if self.financing_spread is None else self.financing_spread,
+            DEFAULT_EXPENSE_RATIO if self.expense_ratio is None else self.expense_ratio,
+            default_spread(st, self.leverage) if self.financing_spread is None else self.financing_spread,
         )
 
 

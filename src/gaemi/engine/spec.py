@@ -176,8 +176,8 @@ def build_spec(
         if h.asset not in underlyings:
             raise ConfigError(f"holdings[{k}].asset", h.asset, f"one of {', '.join(underlyings)}")
         rname = financing_rate_name(h.asset, h.rate, asset_currency)
-        e, s = h.costs()
         structure = h.structure or default_structure(asset_currency(h.asset))
+        e, s = h.costs(structure)
         fx = holding_fx(h, plan.currency, asset_currency)
         if fx is not None and fx not in underlyings:
             raise ConfigError(f"holdings[{k}].asset", h.asset,

@@ -6,10 +6,9 @@ underlying and rate reach), with its real expense ratio, its structure (swap for
 futures for KRX ones) and the spread ``Holding(...).costs()`` applies by default. The real CAGR
 is computed from the closes (calendar days / 365.25, as ``gaemi.fund_report`` does).
 
-Where gaemi's default spread today misses the tolerance the case is marked xfail(strict): once
-the calibrated defaults (docs/validation.md, ``RECOMMENDED`` in tools/calibrate_spreads.py) are
-wired into ``Holding.costs()`` it passes and the strict mark fails, so the mark is removed then.
-``test_recommended_spreads_meet_tolerance`` checks the calibrated values themselves now.
+The calibrated defaults (docs/validation.md, ``RECOMMENDED`` in tools/calibrate_spreads.py) are
+``gaemi.config.plan.DEFAULT_SPREADS``; with the earlier flat 0.004 TQQQ, UPRO and 252670 missed
+the tolerance. ``test_recommended_spreads_meet_tolerance`` checks the calibrated values themselves.
 """
 
 from pathlib import Path
@@ -30,18 +29,16 @@ TOLERANCE = 0.005
 RECOMMENDED = {("swap", "long"): 0.0070, ("swap", "inverse"): 0.0,
                ("futures", "long"): 0.0035, ("futures", "inverse"): 0.0165}
 
-NOT_CALIBRATED = pytest.mark.xfail(strict=True, raises=AssertionError, reason="default spread not yet calibrated: see docs/validation.md")
 
 # ticker, daily closes, underlying, leverage, structure, real expense ratio (published_figures.csv),
 # window end (the last session the embedded underlying and rate share with the closes)
 CASES = [
-    pytest.param("TQQQ", "tqqq_daily.csv", "ndxtr", 3, "swap", 0.0095, "2025-12-31", marks=NOT_CALIBRATED,
+    pytest.param("TQQQ", "tqqq_daily.csv", "ndxtr", 3, "swap", 0.0095, "2025-12-31",
                  id="TQQQ"),
-    pytest.param("UPRO", "upro_daily.csv", "sp500tr", 3, "swap", 0.0091, "2025-12-31", marks=NOT_CALIBRATED,
+    pytest.param("UPRO", "upro_daily.csv", "sp500tr", 3, "swap", 0.0091, "2025-12-31",
                  id="UPRO"),
     pytest.param("122630", "122630_daily.csv", "kospi200tr", 2, "futures", 0.0064, "2023-12-22", id="122630"),
-    pytest.param("252670", "252670_daily.csv", "kospi200tr", -2, "futures", 0.0064, "2023-12-22",
-                 marks=NOT_CALIBRATED, id="252670"),
+    pytest.param("252670", "252670_daily.csv", "kospi200tr", -2, "futures", 0.0064, "2023-12-22", id="252670"),
 ]
 
 
