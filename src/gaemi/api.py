@@ -56,10 +56,16 @@ def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: fl
         from gaemi.instruments.home_purchase import cash_needed_schedule
         from gaemi.scenarios.home_prices import historical_multipliers
 
+        from gaemi.scenarios.home_prices import backcast_note
+
         dates = panel.dates.insert(0, panel.base_date)
-        mult = historical_multipliers(close_history(goal.price_index), dates, scen.index)
+        levels = close_history(goal.price_index)
+        mult = historical_multipliers(levels, dates, scen.index, backcast_growth=goal.price_growth)
         target = cash_needed_schedule(goal, scen.n_days, days_per_year, mult)["cash_needed"]
         spec = dataclasses.replace(spec, goal_target=target)
+        note = backcast_note(levels, dates[int(scen.index[:, 0].min())], goal.price_growth)
+        if note:
+            scen.provenance["home_price"] = note
     raw = run_all(spec, scen)
     prov = {
         "data": panel.provenance,

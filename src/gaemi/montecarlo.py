@@ -253,7 +253,8 @@ def home_targets(plan: Plan, scen, panel, entropy: int, model: str):
     levels = close_history(goal.price_index)
     if model == "historical":
         dates = panel.dates.insert(0, panel.base_date) if panel.base_date is not None else panel.dates
-        source = historical_multipliers(levels, dates, scen.index if panel.base_date is not None else scen.index - 1)
+        source = historical_multipliers(levels, dates, scen.index if panel.base_date is not None else scen.index - 1,
+                                        backcast_growth=goal.price_growth)
         return HomeTargets(goal, scen.n_days, source, DAYS_PER_YEAR)
     return HomeTargets(goal, scen.n_days, HomePriceBootstrap(levels, entropy, scen.n_days), DAYS_PER_YEAR)
 

@@ -20,10 +20,12 @@ def test_new_plan_rolls_over_history(name):
     assert s["paths"] > 10
     assert 0 <= s["p_goal"] <= 1
     first = pd.Timestamp(str(res.path_labels[0]))
-    if plan.goal.price_index == "seoul_apt":  # the index starts 2015-01-31: every window after it
-        assert first > pd.Timestamp("2015-01-31")
-    else:  # these plans' histories start before the index: fixed growth instead (see the TOML)
-        assert first < pd.Timestamp("2015-01-31")
+    assert plan.goal.price_index == "seoul_apt"
+    note = res.provenance.get("home_price")
+    if first < pd.Timestamp("2015-01-31"):  # before the index: price_growth until it begins, and said so
+        assert note and "price_growth" in note
+    else:
+        assert note is None
 
 
 def test_luna_severance_from_2021_graduates_before_the_collapse():

@@ -91,6 +91,7 @@ def test_history_uses_the_index_levels(tmp_path, monkeypatch):
     # recompute the target on the last session by hand: price x 1.5, income flat
     a = affordability(900_000_000 * 1.5, 80_000_000, load_rules("kr-2025-10"), first_time=True)
     from gaemi.data.catalog import close_history
+    from gaemi.errors import ConfigError
     from gaemi.scenarios.home_prices import historical_multipliers
 
     panel = gaemi.build_panel(["kospi"], currency="KRW").window("2014-06-02", None)
@@ -156,3 +157,23 @@ def test_backtest_goal_follows_the_index(tmp_path, monkeypatch):
     res = gaemi.backtest(plan, start="2014-06-02")
     day = int(res.events()["goal_day"].iloc[0])
     assert day >= 0 and str(res.day_dates[day].date()) == "2016-01-04"
+
+
+def test_history_before_the_index_is_extended_at_price_growth():
+    """A window that starts before the index: the level is the index's first value discounted at
+    price_growth, (1 + g) ** (years before the first value), then the real index."""
+    import pandas as pd
+
+    from gaemi.errors import ConfigError
+    from gaemi.scenarios.home_prices import historical_multipliers
+
+    levels = pd.Series([100.0, 110.0, 121.0], index=pd.to_datetime(["2015-01-31", "2015-02-28", "2015-03-31"]))
+    dates = pd.to_datetime(["2013-01-31", "2014-01-31", "2015-01-31", "2015-03-31"])
+    index = np.array([[0, 1, 2]])  # rows of the sessions after the base (2013-01-31)
+    m = historical_multipliers(levels, dates, index, backcast_growth=0.05)
+    y_base = (pd.Timestamp("2013-01-31") - pd.Timestamp("2015-01-31")).days / 365.25
+    y_1 = (pd.Timestamp("2014-01-31") - pd.Timestamp("2015-01-31")).days / 365.25
+    base = 100.0 * 1.05 ** y_base
+    np.testing.assert_allclose(m[0], [100.0 * 1.05 ** y_1 / base, 100.0 / base, 121.0 / base], rtol=1e-12)
+    with pytest.raises(ConfigError):
+        historical_multipliers(levels, dates, index)

@@ -98,7 +98,8 @@ def demo(
     out.print("Goal: net wealth reaches the plan's target (cash for a home). Forced: at least one forced "
               "sale (반대매매). Wiped: net wealth at or below 10% of all money put in (깡통). Windows overlap: "
               "shares say how often history did this, not future odds. Crypto plans use 3-year windows (short "
-              "history) on coins that survived: survivorship flatters them.", highlight=False)
+              "history) on coins that survived; NVIDIA, Tesla and Samsung are today's famous winners, picked after "
+              "the fact: survivorship flatters them.", highlight=False)
 
 
 # ----------------------------------------------------------------------------- plans

@@ -67,12 +67,26 @@ def _existing_store(store: str | None, symbol: str):
     return Store(p, read_only=True)
 
 
+def _embedded_rows() -> list[dict]:
+    """The embedded series (gaemi.data.catalog): what each is, its span, and where estimates begin."""
+    from gaemi.data.catalog import _arrays, catalog
+
+    rows = []
+    for name, info in catalog().items():
+        d, _ = _arrays(name)
+        rows.append({"name": name, "kind": info.kind, "currency": info.currency, "calendar": info.calendar,
+                     "frequency": info.frequency, "rows": int(d.size), "first": str(d[0]), "last": str(d[-1]),
+                     "estimated_from": info.estimated_from, "description": info.description})
+    return rows
+
+
 @data_app.command("list")
 def list_cmd(
     store: str | None = typer.Option(None, "--store", help=STORE_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Every stored symbol with its kind, currency, source and date span."""
+    """The embedded series (with their spans and where estimated values begin), then every stored
+    symbol with its kind, currency, source and date span."""
     from gaemi.data.store import resolve_path
 
     cli = _cli()
@@ -82,9 +96,18 @@ def list_cmd(
     else:
         with st:
             rows = _records(st.list())
+    embedded = _embedded_rows()
     if json_out:
-        cli.emit_json({"store": str(resolve_path(store)), "instruments": rows})
+        cli.emit_json({"embedded": embedded, "store": str(resolve_path(store)), "instruments": rows})
         return
+    et = Table(title="embedded series (src/gaemi/data/samples, PROVENANCE.md)")
+    for c in ("name", "kind", "currency", "calendar", "rows", "first", "last", "note"):
+        et.add_column(c, justify="right" if c == "rows" else "left")
+    for r in embedded:
+        note = (f"estimated from {r['estimated_from']}" if r["estimated_from"] else "") \
+            + (("; " if r["estimated_from"] else "") + r["frequency"] if r["frequency"] != "daily" else "")
+        et.add_row(r["name"], r["kind"], r["currency"], r["calendar"], str(r["rows"]), r["first"], r["last"], note)
+    cli.out.print(et)
     if not rows:
         cli.out.print(f"The store {resolve_path(store)} is empty: try `gaemi data fetch upbit "
                       "BTC/KRW --since 2024-01-01` or `gaemi data import FILE.csv`.", highlight=False)
@@ -108,8 +131,29 @@ def show_cmd(
     """One symbol: what it is, its span, its latest rows and its recent fetches."""
     from dataclasses import asdict
 
-
     cli = _cli()
+    from gaemi.data.catalog import catalog, load_series
+
+    if symbol in catalog():  # an embedded series: what it is, where estimates begin, its latest rows
+        info = catalog()[symbol]
+        df = load_series(symbol).reset_index()
+        if json_out:
+            cli.emit_json({"embedded": asdict(info), "rows": len(df), "first": str(df["date"].iloc[0].date()),
+                           "last": str(df["date"].iloc[-1].date()), "data": _records(df)})
+            return
+        cli.out.print(f"[bold]{info.name}[/]  {info.description}  ({info.kind}, {info.currency}, {info.calendar}, "
+                      f"{info.frequency}; embedded from {info.source or info.file})", highlight=False)
+        if info.estimated_from:
+            cli.out.print(f"  values from {info.estimated_from} on are estimates (docs/data.md)", highlight=False)
+        cli.out.print(f"  {len(df)} rows, {df['date'].iloc[0].date()} .. {df['date'].iloc[-1].date()}",
+                      highlight=False)
+        t = Table()
+        for c in df.columns:
+            t.add_column(c, justify="left" if c == "date" else "right")
+        for r in df.tail(max(tail, 0)).itertuples(index=False):
+            t.add_row(*[_fmt(v) for v in r])
+        cli.out.print(t)
+        return
 
     def load():
         with _existing_store(store, symbol) as st:

@@ -85,9 +85,12 @@ def _info(name: str, field: str, kind: str) -> SeriesInfo:
     if info is None:
         info = stored_info(name)  # a symbol in the local store (gaemi data)
     if info is None or info.kind != kind:
-        allowed = ", ".join(k for k, v in cat.items() if v.kind == kind)
+        allowed = ", ".join(k for k, v in cat.items() if v.kind == kind and v.frequency == "daily")
         raise ConfigError(field, name, f"one of {allowed} or a stored {kind} symbol "
                           "(gaemi data list)")
+    if kind == "price" and info.frequency != "daily":
+        raise ConfigError(field, name, f"a daily price series ({name} is {info.frequency}: "
+                          "use it as a home goal's price_index)")
     return info
 
 

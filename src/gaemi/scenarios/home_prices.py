@@ -61,16 +61,37 @@ class HomePriceBootstrap:
         return multipliers_from_changes(self.changes[rows], self.n_days)
 
 
-def historical_multipliers(levels: pd.Series, base_and_dates: pd.DatetimeIndex, index: np.ndarray) -> np.ndarray:
+def historical_multipliers(levels: pd.Series, base_and_dates: pd.DatetimeIndex, index: np.ndarray,
+                           backcast_growth: float | None = None) -> np.ndarray:
     """(paths, days) index level on each session of each window relative to the window's base.
 
     ``base_and_dates`` is the panel's base date followed by its sessions (so row r of the panel is
     position r + 1); ``index`` holds each path's panel rows.
+
+    Sessions before the index's first value: with ``backcast_growth`` (the goal's
+    ``price_growth``), the level is the first value discounted at that annual rate,
+    ``L_0 (1 + g) ** ((t - t_0) / 365.25 days)``, so a window that starts earlier follows the
+    stated growth until the index begins and the real index after; without it, an error.
     """
     s = levels.dropna().sort_index()
     pos = s.index.searchsorted(base_and_dates, side="right") - 1
-    if pos[0] < 0:
+    if pos[0] < 0 and backcast_growth is None:
         raise ConfigError("goal.price_index", str(base_and_dates[0].date()),
                           f"an index that starts on or before the history used ({s.index[0].date()} is too late)")
-    lv = s.to_numpy(dtype=float)[pos]
+    values = s.to_numpy(dtype=float)
+    lv = values[np.maximum(pos, 0)]
+    early = pos < 0
+    if early.any():
+        years = (base_and_dates[early] - s.index[0]).days.to_numpy() / 365.25
+        lv[early] = values[0] * (1.0 + backcast_growth) ** years
     return lv[index + 1] / lv[index[:, :1]]
+
+
+def backcast_note(levels: pd.Series, first_needed, growth: float) -> str | None:
+    """A line for a result's provenance when a window starts before the index does."""
+    s = levels.dropna()
+    start = s.index.min()
+    if pd.Timestamp(first_needed) >= start:
+        return None
+    return (f"home price before {start.date()} (the index's first value) extended at price_growth "
+            f"{growth:.1%} a year")
