@@ -31,8 +31,8 @@ import numpy as np
 
 from gaemi._numba import aligned_empty, aligned_full, fma, lowest_bit, njit, njit_noalias, prange
 from gaemi.engine import layout as L
-from gaemi.engine.margin_draws import (draw_rate, due_amount, next_boundary, push_draw, repay_draws, retire_due,
-                                       settle_draws)
+from gaemi.engine.margin_draws import (draw_rate, due_amount, effective_maturity, next_boundary, push_draw,
+                                       repay_draws, retire_due, settle_draws)
 from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
 
@@ -385,8 +385,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     inst_weight, fee_daily, inst_term, saving_sched = pol.inst_weight, pol.fee_daily, pol.inst_term, pol.saving_sched
     tier_days, tier_rates = pol.tier_days, pol.tier_rates
     maturity, maturity_repay = pol.maturity, pol.maturity_repay
+    has_margin = pol.loan_to_equity > 0.0
     rate0 = draw_rate(0.0, tier_days, tier_rates, maturity, pol.extension_rate)  # a new draw's rate
-    bound0 = next_boundary(0.0, tier_days, maturity)  # and the age past which it changes
+    bound0 = next_boundary(0.0, tier_days, effective_maturity(maturity, maturity_repay, pol.extension_rate))
     risky_weight = pol.risky_weight
     deposit_weight = pol.deposit_weight
     loan_to_equity = pol.loan_to_equity
@@ -460,6 +461,27 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
         todo = np.uint64(0)  # the lanes a rule may act on today, one bit each
         deep = np.uint64(0)  # lanes whose drawdown may be a new maximum (and no rule acts on)
         fused = plain2 and not new_month[0, d]
+        if has_margin:
+            # a draw that changes tier or matures over today's gap: settle the lane's book at the
+            # clock it reaches today, before the accrual, so the vector loops charge today's
+            # interest at the right rates (a lane with a draw due for repayment is then special
+            # there: mat_due forces it into the scalar step)
+            settle = np.uint64(0)
+            if own_rows:
+                gp_own = day_k[d - d_start, c_kgap]
+                for l in range(n):
+                    settle |= np.uint64((loan[l] > 0.0) & (age[l] + gp_own > tier_hi[l])) << np.uint64(l)
+            else:
+                for l in range(n):
+                    gp_l = table[np.uint64(row[l]), c_gap]
+                    settle |= np.uint64((loan[l] > 0.0) & (age[l] + gp_l > tier_hi[l])) << np.uint64(l)
+            while settle:
+                l = np.int64(lowest_bit(settle))
+                settle &= settle - np.uint64(1)
+                gp_l = day_k[d - d_start, c_kgap] if own_rows else table[np.uint64(row[l]), c_gap]
+                tier_rate[l], tier_hi[l], mat_due[l] = settle_draws(
+                    l, age[l] + gp_l, draw_p, draw_s, n_draw, tier_days, tier_rates, maturity, maturity_repay,
+                    pol.extension_rate)
         if fused:
             # two plain holdings, shared months and goal, not a month start: the whole vector part
             # of the day (holdings, accrual, alarms) as one loop; the holdings' growth from the
@@ -502,7 +524,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     pk = peak[l]
                     wl = rk + dp - ln
                     sp = _look(wl, rk, ln, pk, tgt + goal_gate[l], stop_alarm[l], floor_alarm[l],
-                               retier | threshold_rule, maintenance)
+                               retier | threshold_rule | mat_due[l], maintenance)
                     todo |= np.uint64(sp) << np.uint64(l)
                     peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
                     deep |= np.uint64(deeper) << np.uint64(l)
@@ -536,7 +558,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     pk = peak[l]
                     wl = rk + dp - ln
                     sp = _look(wl, rk, ln, pk, tgt + goal_gate[l], stop_alarm[l], floor_alarm[l],
-                               retier | threshold_rule, maintenance)
+                               retier | threshold_rule | mat_due[l], maintenance)
                     todo |= np.uint64(sp) << np.uint64(l)
                     peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
                     deep |= np.uint64(deeper) << np.uint64(l)
@@ -668,7 +690,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 pk = peak[l]
                 wl = rk + dp - ln
                 sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
-                           retier | threshold_rule, maintenance)
+                           retier | threshold_rule | mat_due[l], maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
                 deep |= np.uint64(deeper) << np.uint64(l)
@@ -746,7 +768,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 pk = peak[l]
                 wl = rk + deposit[l] - ln
                 sp = _look(wl, rk, ln, pk, goal_today[l] + goal_gate[l], stop_alarm[l], floor_alarm[l],
-                           new_today[l] | threshold_rule, maintenance)
+                           new_today[l] | threshold_rule | mat_due[l], maintenance)
                 todo |= np.uint64(sp) << np.uint64(l)
                 peak[l], min_w[l], deeper = _bookkeep(sp, wl, pk, min_w[l], dd_keep[l])
                 deep |= np.uint64(deeper) << np.uint64(l)
@@ -762,8 +784,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             todo &= todo - np.uint64(1)
             ln = loan[l]
             if not month_start and ln > 0.0 and age[l] > tier_hi[l]:
-                # the loan's age left its cached tier (its interest was not charged above): today's
-                # interest at the new tier
+                # a draw left its cached tier or matured (its interest was not charged above; rare:
+                # the pre-pass settles books before the accrual): today's interest at the new rates
                 _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                 gap_l = day_k[d - d_start, c_kgap] if own_rows else table[row[l], c_gap]  # (fused days: no table row)
                 interest = tier_rate[l] * gap_l * INV365

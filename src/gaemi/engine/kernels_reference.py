@@ -77,7 +77,9 @@ class _DrawBook:
         self.tier_days, self.tier_rates = tier_days, tier_rates
         self.maturity, self.repay_at_maturity, self.extension_rate = maturity, repay_at_maturity, extension_rate
         last_boundary = tier_days[-2] if len(tier_days) > 1 else 0.0
-        self.final_age = max(last_boundary, maturity)  # past it a draw's rate is fixed
+        # a maturity that changes nothing (extended at the draw's own tier rate) is no boundary
+        matters = maturity > 0.0 and (repay_at_maturity or extension_rate >= 0.0)
+        self.final_age = max(last_boundary, maturity if matters else 0.0)  # past it a draw's rate is fixed
         if first > 0.0:
             self.p[:, 0] = first
             self.n[:] = 1
@@ -90,23 +92,22 @@ class _DrawBook:
 
     def accrue(self, owes, clock, gap):
         """Merge the draws whose rate can no longer change, then the day's interest of each
-        path (summed oldest first) and whether a draw is past its maturity (to repay)."""
+        path (summed oldest first)."""
         k_all = np.arange(L.MAX_DRAWS)
-        valid = k_all[None, :] < self.n[:, None]
-        old = valid & ((clock[:, None] - self.s) > self.final_age) & owes[:, None]
+        k_max = int(self.n.max()) if len(clock) else 0
+        valid = k_all[None, :k_max] < self.n[:, None]
+        old = valid & ((clock[:, None] - self.s[:, :k_max]) > self.final_age) & owes[:, None]
         lead = np.cumprod(old, axis=1).sum(axis=1)
         for q in np.flatnonzero(lead > 1):
             self._merge(q, int(lead[q]))
-        valid = k_all[None, :] < self.n[:, None]
-        ages = clock[:, None] - self.s
+        k_max = int(self.n.max()) if len(clock) else 0
+        valid = k_all[None, :k_max] < self.n[:, None]
+        ages = clock[:, None] - self.s[:, :k_max]
         rates = self._rates(ages)
         rate_sum = np.zeros(len(clock))
-        for k in range(int(self.n.max()) if len(clock) else 0):
+        for k in range(k_max):
             rate_sum = np.where(valid[:, k], rate_sum + self.p[:, k] * rates[:, k], rate_sum)
-        due = np.zeros(len(clock), dtype=bool)
-        if self.repay_at_maturity and self.maturity > 0.0:
-            due = owes & (valid & (ages > self.maturity)).any(axis=1)
-        return np.where(owes, rate_sum * gap * INV365, 0.0), due
+        return np.where(owes, rate_sum * gap * INV365, 0.0)
 
     def _merge(self, q, j):
         total = self.p[q, 0]
@@ -154,6 +155,14 @@ class _DrawBook:
             self.p[q, 0:cnt - j] = self.p[q, j:cnt]
             self.s[q, 0:cnt - j] = self.s[q, j:cnt]
             self.n[q] = cnt - j
+
+    def due_now(self, clock):
+        """Whether each path holds a draw past maturity (``clock``: the loan clock)."""
+        k_max = int(self.n.max()) if len(clock) else 0
+        if not k_max or self.maturity <= 0.0:
+            return np.zeros(len(clock), dtype=bool)
+        valid = np.arange(k_max)[None, :] < self.n[:, None]
+        return (valid & ((clock[:, None] - self.s[:, :k_max]) > self.maturity)).any(axis=1)
 
     def retire_due(self, q, clock):
         """Remove path ``q``'s draws past maturity (the oldest ones); whether any draw is left."""
@@ -283,7 +292,7 @@ def run_block_reference(
         deposit = np.where(deposit > 0.0, deposit + deposit * dep_inc, deposit)
         owes = loan > 0.0
         age = np.where(owes, age + gap, age)
-        interest, mat_due = book.accrue(owes, age, gap)
+        interest = book.accrue(owes, age, gap)
         loan = np.where(owes, loan + interest, loan)
         interest_paid = interest_paid + interest
 
@@ -391,8 +400,8 @@ def run_block_reference(
             call_day = np.where(trip, -1, call_day)
 
         # 6. draws past maturity repaid by selling, then the margin call and forced sale
-        if maturity_repay:
-            sell = mat_due & (loan > 0.0) & (risky_now > 0.0) & ~graduated & ~stopped
+        if maturity_repay:  # (the book as it stands now: a saving may have repaid the due draws today)
+            sell = book.due_now(age) & (loan > 0.0) & (risky_now > 0.0) & ~graduated & ~stopped
             for q in np.flatnonzero(sell):
                 need = book.due_amount(q, age[q], loan[q])
                 sold = need / (1.0 - haircut)

@@ -27,7 +27,7 @@ import numpy as np
 from gaemi._numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def draw_rate(age, tier_days, tier_rates, maturity, extension_rate):
     """Annual rate of a draw ``age`` calendar days old: its tier's (tier ``k`` while ``age <=
     tier_days[k]``; the last tier runs on), or ``extension_rate`` past ``maturity`` when set."""
@@ -40,7 +40,7 @@ def draw_rate(age, tier_days, tier_rates, maturity, extension_rate):
     return tier_rates[k]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def next_boundary(age, tier_days, maturity):
     """The age past which a draw ``age`` days old next changes tier or matures (inf if never)."""
     n_tiers = tier_days.shape[0]
@@ -54,18 +54,27 @@ def next_boundary(age, tier_days, maturity):
     return b
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def effective_maturity(maturity, repay_at_maturity, extension_rate):
+    """The maturity that changes anything: none when a matured draw is extended at its own
+    tier's rate (it runs on exactly as before), so it is neither a boundary nor a reason to keep
+    a draw apart."""
+    return maturity if (repay_at_maturity or extension_rate >= 0.0) else 0.0
+
+
+@njit(cache=True, inline="always")
 def final_age(tier_days, maturity):
     """The age past which a draw's rate can no longer change."""
     last = tier_days[tier_days.shape[0] - 2] if tier_days.shape[0] > 1 else 0.0
     return last if last > maturity else maturity
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def settle_draws(l, clock, draw_p, draw_s, n_draw, tier_days, tier_rates, maturity, repay_at_maturity,
                  extension_rate):
     """Merge lane ``l``'s draws past :func:`final_age`, then return ``(sum of principal x rate,
     the clock of the next change, whether a draw is past maturity and to be repaid)``."""
+    maturity = effective_maturity(maturity, repay_at_maturity, extension_rate)
     cnt = n_draw[l]
     fin = final_age(tier_days, maturity)
     j = 0
@@ -94,7 +103,7 @@ def settle_draws(l, clock, draw_p, draw_s, n_draw, tier_days, tier_rates, maturi
     return rate_sum, nxt, due
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def push_draw(l, amount, clock, draw_p, draw_s, n_draw):
     """A new draw; into the youngest slot when the book is full (returns False then: its rate
     must be looked up again)."""
@@ -108,7 +117,7 @@ def push_draw(l, amount, clock, draw_p, draw_s, n_draw):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _drop_front(l, j, draw_p, draw_s, n_draw):
     cnt = n_draw[l]
     for k in range(j, cnt):
@@ -117,7 +126,7 @@ def _drop_front(l, j, draw_p, draw_s, n_draw):
     n_draw[l] = cnt - j
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def repay_draws(l, amount, owed, draw_p, draw_s, n_draw):
     """Repay ``amount`` of the ``owed`` total: the accrued interest (``owed`` beyond the
     principals) first, then the oldest draws' principal."""
@@ -138,7 +147,7 @@ def repay_draws(l, amount, owed, draw_p, draw_s, n_draw):
     _drop_front(l, j, draw_p, draw_s, n_draw)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def due_amount(l, clock, owed, draw_p, draw_s, n_draw, maturity):
     """What repays lane ``l``'s draws past maturity: the accrued interest and their principal."""
     cnt = n_draw[l]
@@ -153,7 +162,7 @@ def due_amount(l, clock, owed, draw_p, draw_s, n_draw, maturity):
     return need
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def retire_due(l, clock, draw_p, draw_s, n_draw, maturity):
     """Remove lane ``l``'s draws past maturity (the oldest ones); whether any draw is left."""
     cnt = n_draw[l]
