@@ -318,6 +318,32 @@ def _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol):
 
 
 @njit(cache=True, inline="always")
+def _repay_with(l, proceeds, loan_l, dep_l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol):
+    """A sale's ``proceeds`` repay lane ``l``'s loan (the interest, then the oldest draws); what is
+    left over goes to the deposit. Returns (loan, deposit)."""
+    if proceeds >= loan_l:
+        _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
+        return 0.0, dep_l + (proceeds - loan_l)
+    repay_draws(l, proceeds, loan_l, draw_p, draw_s, n_draw)
+    _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
+    return loan_l - proceeds, dep_l
+
+
+@njit(cache=True, inline="always")
+def _sell_pro_rata(l, sold, risky_now, value):
+    """Sell ``sold`` of lane ``l``'s holdings pro rata (everything when it is all of them);
+    returns what is left."""
+    frac = sold / risky_now
+    for i in range(value.shape[0]):
+        value[i, l] -= value[i, l] * frac
+    if frac >= 1.0:
+        for i in range(value.shape[0]):
+            value[i, l] = 0.0
+        return 0.0
+    return risky_now - sold
+
+
+@njit(cache=True, inline="always")
 def _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw):
     """Lane ``l`` owes nothing: an empty book, the clock back at 0."""
     age[l] = 0.0
@@ -935,24 +961,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 else:  # everything is sold and repays what it can, oldest first
                     sold = risky_now
                     proceeds = sold * (1.0 - haircut)
-                    if proceeds >= loan_l:
-                        dep_l += proceeds - loan_l
-                        loan_l = 0.0
-                        _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
-                    else:
-                        repay_draws(l, proceeds, loan_l, draw_p, draw_s, n_draw)
-                        loan_l -= proceeds
-                        _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
-                frac = sold / risky_now
-                for i in range(n_inst):
-                    value[i, l] -= value[i, l] * frac
+                    loan_l, dep_l = _repay_with(l, proceeds, loan_l, dep_l, age, tier_rate, tier_hi, mat_due, draw_p,
+                                                draw_s, n_draw, pol)
+                risky_now = _sell_pro_rata(l, sold, risky_now, value)
                 forced_sold[l] += sold
                 forced_loss[l] += sold - proceeds
-                risky_now -= sold
-                if frac >= 1.0:
-                    for i in range(n_inst):
-                        value[i, l] = 0.0
-                    risky_now = 0.0
                 n_forced[l] += 1
                 if first_forced[l] < 0:
                     first_forced[l] = d
@@ -968,25 +981,12 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                             sold = (maintenance * loan_l - risky_now) / (maintenance * (1.0 - haircut) - 1.0)
                             if sold > risky_now:
                                 sold = risky_now
-                        frac = sold / risky_now
-                        for i in range(n_inst):
-                            value[i, l] -= value[i, l] * frac
                         proceeds = sold * (1.0 - haircut)
                         forced_sold[l] += sold
                         forced_loss[l] += sold - proceeds
-                        if proceeds >= loan_l:
-                            dep_l += proceeds - loan_l
-                            loan_l = 0.0
-                            _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
-                        else:
-                            repay_draws(l, proceeds, loan_l, draw_p, draw_s, n_draw)
-                            loan_l -= proceeds
-                            _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
-                        risky_now -= sold
-                        if frac >= 1.0:
-                            for i in range(n_inst):
-                                value[i, l] = 0.0
-                            risky_now = 0.0
+                        loan_l, dep_l = _repay_with(l, proceeds, loan_l, dep_l, age, tier_rate, tier_hi, mat_due,
+                                                    draw_p, draw_s, n_draw, pol)
+                        risky_now = _sell_pro_rata(l, sold, risky_now, value)
                         n_forced[l] += 1
                         if first_forced[l] < 0:
                             first_forced[l] = d
