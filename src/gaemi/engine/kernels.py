@@ -32,7 +32,7 @@ import numpy as np
 from gaemi._numba import aligned_empty, aligned_full, fma, lowest_bit, njit, njit_noalias, prange
 from gaemi.engine import layout as L
 from gaemi.engine.margin_draws import (draw_rate, due_amount, effective_maturity, next_boundary, push_draw,
-                                       repay_draws, retire_due, settle_draws)
+                                       repay_draws, retire_due, settle_draws, settle_draws_call)
 from gaemi.scenarios.parametric_kernel import generate_window, new_streams
 from gaemi.scenarios.sfc64 import next_bootstrap_row, seed_path, sfc64_step, to_unit
 
@@ -312,9 +312,9 @@ def _accrue(deposit, dep_inc, loan, age, gap, tier_rate, tier_hi):
 def _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol):
     """Settle lane ``l``'s draws at its loan clock (:func:`~gaemi.engine.margin_draws.settle_draws`):
     cache the annual interest, the next change and whether a draw is due."""
-    tier_rate[l], tier_hi[l], mat_due[l] = settle_draws(l, age[l], draw_p, draw_s, n_draw, pol.tier_days,
-                                                        pol.tier_rates, pol.maturity, pol.maturity_repay,
-                                                        pol.extension_rate)
+    tier_rate[l], tier_hi[l], mat_due[l] = settle_draws_call(l, age[l], draw_p, draw_s, n_draw, pol.tier_days,
+                                                             pol.tier_rates, pol.maturity, pol.maturity_repay,
+                                                             pol.extension_rate)
 
 
 @njit(cache=True, inline="always")

@@ -103,7 +103,16 @@ def settle_draws(l, clock, draw_p, draw_s, n_draw, tier_days, tier_rates, maturi
     return rate_sum, nxt, due
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
+def settle_draws_call(l, clock, draw_p, draw_s, n_draw, tier_days, tier_rates, maturity, repay_at_maturity,
+                      extension_rate):
+    """:func:`settle_draws` as a called function (for the rare paths: inlining it at every one of
+    them doubled the kernels' compile time); the daily pre-pass inlines it."""
+    return settle_draws(l, clock, draw_p, draw_s, n_draw, tier_days, tier_rates, maturity, repay_at_maturity,
+                        extension_rate)
+
+
+@njit(cache=True)
 def push_draw(l, amount, clock, draw_p, draw_s, n_draw):
     """A new draw; into the youngest slot when the book is full (returns False then: its rate
     must be looked up again)."""
@@ -117,7 +126,7 @@ def push_draw(l, amount, clock, draw_p, draw_s, n_draw):
     return True
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _drop_front(l, j, draw_p, draw_s, n_draw):
     cnt = n_draw[l]
     for k in range(j, cnt):
@@ -126,7 +135,7 @@ def _drop_front(l, j, draw_p, draw_s, n_draw):
     n_draw[l] = cnt - j
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def repay_draws(l, amount, owed, draw_p, draw_s, n_draw):
     """Repay ``amount`` of the ``owed`` total: the accrued interest (``owed`` beyond the
     principals) first, then the oldest draws' principal."""
@@ -147,7 +156,7 @@ def repay_draws(l, amount, owed, draw_p, draw_s, n_draw):
     _drop_front(l, j, draw_p, draw_s, n_draw)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def due_amount(l, clock, owed, draw_p, draw_s, n_draw, maturity):
     """What repays lane ``l``'s draws past maturity: the accrued interest and their principal."""
     cnt = n_draw[l]
@@ -162,7 +171,7 @@ def due_amount(l, clock, owed, draw_p, draw_s, n_draw, maturity):
     return need
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def retire_due(l, clock, draw_p, draw_s, n_draw, maturity):
     """Remove lane ``l``'s draws past maturity (the oldest ones); whether any draw is left."""
     cnt = n_draw[l]
