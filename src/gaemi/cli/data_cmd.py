@@ -147,12 +147,7 @@ def show_cmd(
             cli.out.print(f"  values from {info.estimated_from} on are estimates (docs/data.md)", highlight=False)
         cli.out.print(f"  {len(df)} rows, {df['date'].iloc[0].date()} .. {df['date'].iloc[-1].date()}",
                       highlight=False)
-        t = Table()
-        for c in df.columns:
-            t.add_column(c, justify="left" if c == "date" else "right")
-        for r in df.tail(max(tail, 0)).itertuples(index=False):
-            t.add_row(*[_fmt(v) for v in r])
-        cli.out.print(t)
+        cli.out.print(_tail_table(df, tail))
         return
 
     def load():
@@ -176,12 +171,17 @@ def show_cmd(
         cli.out.print(f"  {inst.note}", highlight=False)
     span = f"{rows['date'].iloc[0].date()} .. {rows['date'].iloc[-1].date()}" if len(rows) else "—"
     cli.out.print(f"  {len(rows)} rows, {span}", highlight=False)
+    cli.out.print(_tail_table(rows, tail))
+
+
+def _tail_table(rows, tail: int) -> Table:
+    """The last ``tail`` rows of a date-indexed frame (reset) as a table."""
     t = Table()
     for c in rows.columns:
         t.add_column(c, justify="left" if c == "date" else "right")
     for r in rows.tail(max(tail, 0)).itertuples(index=False):
         t.add_row(*[_fmt(v) for v in r])
-    cli.out.print(t)
+    return t
 
 
 def _report_lines(reports, notes=()) -> None:
