@@ -54,18 +54,16 @@ def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: fl
 
         from gaemi.data.catalog import close_history
         from gaemi.instruments.home_purchase import cash_needed_schedule
-        from gaemi.scenarios.home_prices import historical_multipliers
-
-        from gaemi.scenarios.home_prices import backcast_note
+        from gaemi.scenarios.home_prices import backcast_note, historical_multipliers
 
         dates = panel.dates.insert(0, panel.base_date)
         levels = close_history(goal.price_index)
         mult = historical_multipliers(levels, dates, scen.index, backcast_growth=goal.price_growth)
         target = cash_needed_schedule(goal, scen.n_days, days_per_year, mult)["cash_needed"]
         spec = dataclasses.replace(spec, goal_target=target)
-        note = backcast_note(levels, dates[int(scen.index[:, 0].min())], goal.price_growth)
-        if note:
-            scen.provenance["home_price"] = note
+        home_note = backcast_note(levels, dates[int(scen.index[:, 0].min())], goal.price_growth)
+    else:
+        home_note = None
     raw = run_all(spec, scen)
     prov = {
         "data": panel.provenance,
@@ -74,6 +72,8 @@ def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: fl
         "filled": {k: [str(pd.Timestamp(x).date()) for x in v] for k, v in panel.filled.items() if len(v)},
         **scen.provenance,
     }
+    if home_note:
+        prov["home_price"] = home_note
     from gaemi import __version__
 
     prov["gaemi_version"] = __version__

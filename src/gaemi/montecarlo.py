@@ -388,6 +388,14 @@ def simulate_many(
             "underlying_stats": stats["underlyings"], "rate_stats": stats["rates"],
             "gaemi_version": __version__,
         }
+        if model == "historical" and p.goal is not None and p.goal.kind == "home" and p.goal.price_index:
+            from gaemi.data.catalog import close_history
+            from gaemi.scenarios.home_prices import backcast_note
+
+            note = backcast_note(close_history(p.goal.price_index), panel.base_date or panel.dates[0],
+                                 p.goal.price_growth)
+            if note:
+                prov["home_price"] = note
         out.append(_assemble(p, part, b, scen.n_days, model, prov))
     return out
 

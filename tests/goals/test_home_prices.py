@@ -177,3 +177,8 @@ def test_history_before_the_index_is_extended_at_price_growth():
     np.testing.assert_allclose(m[0], [100.0 * 1.05 ** y_1 / base, 100.0 / base, 121.0 / base], rtol=1e-12)
     with pytest.raises(ConfigError):
         historical_multipliers(levels, dates, index)
+
+
+def test_historical_monte_carlo_says_when_the_home_price_is_extended_back():
+    res = gaemi.simulate("tqqq-salary", model="historical", paths=10, years=10, seed=1)
+    assert "price_growth" in res.provenance["home_price"]  # windows from 1999, the index from 2015

@@ -921,9 +921,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     risky_now = 0.0
                     dep_l -= loan_l
                     loan_l = 0.0
-                    n_draw[l] = 0
-                    tier_rate[l] = 0.0
-                    mat_due[l] = False
+                    _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
                     call_l = -1
             # 5. stop-loss on net wealth's drawdown
             if stop_on and not stop_l and not grad_l and wl < stop_mult * peak[l]:
@@ -939,9 +937,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     dep_l -= repay
                     loan_l -= repay
                     if loan_l <= 0.0:
-                        n_draw[l] = 0
-                        tier_rate[l] = 0.0
-                        mat_due[l] = False
+                        _clear_loan(l, age, tier_rate, tier_hi, mat_due, n_draw)
                     else:
                         _retier(l, age, tier_rate, tier_hi, mat_due, draw_p, draw_s, n_draw, pol)
                 call_l = -1
