@@ -97,10 +97,16 @@ class SimulationResult:
             "p_graduated": float(np.mean(self._int(L.GRADUATED) > 0)),
             "p_forced_sale": event_probability(self._int(L.FIRST_FORCED_DAY)),
             "p_margin_call": float(np.mean(self._int(L.N_CALLS) > 0)),
-            "p_wipeout": event_probability(self._int(L.WIPEOUT_DAY)),
+            # 깡통 (wiped out): ever touched the floor at some close vs ended at or below it
+            "wipeout_floor": self.plan.wipeout_floor,
+            "p_wipeout_ever": event_probability(self._int(L.WIPEOUT_DAY)),
+            "p_wipeout_end": self._p_end_below(self.plan.wipeout_floor),
+            "p_wipeout": event_probability(self._int(L.WIPEOUT_DAY)),  # = p_wipeout_ever (kept for old scripts)
             "p_negative_equity": float(np.mean(self._float(L.MIN_WEALTH) < 0)),
             "ruin_floor": self.plan.ruin_floor,
-            "p_ruin_floor": event_probability(self._int(L.RUIN_DAY)),
+            "p_ruin_floor_ever": event_probability(self._int(L.RUIN_DAY)),
+            "p_ruin_floor_end": self._p_end_below(self.plan.ruin_floor),
+            "p_ruin_floor": event_probability(self._int(L.RUIN_DAY)),  # = p_ruin_floor_ever
             "p_ruin_any": float(np.mean((self._int(L.FIRST_FORCED_DAY) >= 0) | (self._int(L.RUIN_DAY) >= 0)
                                         | (self._float(L.MIN_WEALTH) < 0))),
             "time_to_goal_years": self._time_to_goal() if self.plan.goal else None,
@@ -116,6 +122,10 @@ class SimulationResult:
             "leveraged_fund": self._drag(),
         }
         return out
+
+    def _p_end_below(self, floor: float) -> float:
+        """Share of paths whose net wealth at the horizon is at or below ``floor`` x money put in."""
+        return float(np.mean(self._float(L.END_WEALTH) <= floor * self._float(L.INVESTED)))
 
     def goal_by_month(self) -> pd.Series | None:
         """The goal's target (cash needed for the home, or the growing amount) at each month end.
