@@ -30,6 +30,19 @@ DEFAULT_EXPENSE_RATIO = 0.0095  # a 2x/3x fund's fee (ProShares/Direxion 0.89-0.
 DEFAULT_SPREADS = {("swap", True): 0.0070, ("swap", False): 0.0, ("futures", True): 0.0035, ("futures", False): 0.0165}
 
 
+# The collapse/delisting hazard a holding carries by default, by asset class
+# (gaemi.data.asset_class): (per year, the fall on the collapse session). Calibration and sources
+# in docs/risks.md: of the coins Upbit listed from 2017 to Aug 2022, 157 of 334 (47 %) were
+# delisted (National Assembly audit data, Money Today 2022-10-05): 0.13/yr if all had been listed
+# at launch, ~0.30/yr if listings had been spread evenly, 0.20/yr between (listings were
+# front-loaded); stablecoins: one permanent collapse (UST, May 2022) in ~50 coin-years of the ten
+# largest USD stablecoins 2018-2025, 0.02/yr. Every other class (BTC/ETH, stocks, indices, coin
+# ETFs): none. A collapse takes 90 % (delistings and collapses take 50-99.9 %; LUNA -99.9 %).
+DEFAULT_COLLAPSE_HAZARD = {"altcoin": 0.20, "stablecoin": 0.02}
+DEFAULT_COLLAPSE_DROP = 0.90
+MAX_COLLAPSE_HAZARD = 5.0
+
+
 def default_spread(structure: str, leverage: float) -> float:
     """The calibrated default spread for a fund of ``structure`` ("swap"/"futures") and leverage."""
     return DEFAULT_SPREADS[(structure, leverage > 0)]
@@ -72,6 +85,15 @@ class Holding(_Frozen):
     termination_drop: float | None = Field(
         None, gt=0, lt=1, description="early termination when the fund falls this much in one day (XIV: 0.8)"
     )
+    collapse_hazard: float | None = Field(
+        None, ge=0, le=MAX_COLLAPSE_HAZARD, allow_inf_nan=False,
+        description="per year: the rate at which the asset collapses or is delisted (a path's collapse time is "
+        "exponential with this rate); default by asset class: altcoin 0.20, stablecoin 0.02, others 0 "
+        "(docs/risks.md); 0 turns it off")
+    collapse_drop: float | None = Field(
+        None, gt=0, le=1, allow_inf_nan=False,
+        description="the fall on the collapse session (0.9 = -90 %), after which the holding earns nothing; "
+        "default 0.90")
 
     @property
     def is_fund(self) -> bool:
@@ -88,6 +110,18 @@ class Holding(_Frozen):
             DEFAULT_EXPENSE_RATIO if self.expense_ratio is None else self.expense_ratio,
             default_spread(st, self.leverage) if self.financing_spread is None else self.financing_spread,
         )
+
+
+    def collapse(self, asset_class: str | None = None) -> tuple[float, float]:
+        """(hazard per year, drop) with defaults applied: an unset hazard is the default of the
+        asset's class (:data:`DEFAULT_COLLAPSE_HAZARD`; ``asset_class`` as
+        :func:`gaemi.data.asset_class.asset_class` names it, None or unknown: 0), an unset drop
+        :data:`DEFAULT_COLLAPSE_DROP`."""
+        hazard = self.collapse_hazard
+        if hazard is None:
+            hazard = DEFAULT_COLLAPSE_HAZARD.get(asset_class or "", 0.0)
+        drop = DEFAULT_COLLAPSE_DROP if self.collapse_drop is None else self.collapse_drop
+        return float(hazard), float(drop)
 
 
 class Deposit(_Frozen):
@@ -127,6 +161,10 @@ class Margin(_Frozen):
     )
     extension_rate: float | None = Field(
         None, ge=0, le=1, description="annual rate of an extended draw; None = it keeps the rate of its age's tier",
+    )
+    jurisdiction: Literal["KR", "other"] = Field(
+        "KR", description="whose lending rules apply: 'KR' (Korean brokers: no margin loan on crypto or on "
+        "KRX-listed leveraged/inverse ETPs; docs/risks.md) or 'other' (no such check)",
     )
 
     @field_validator("rate_tiers")
@@ -252,6 +290,27 @@ class Plan(_Frozen):
             raise ValueError("graduate.enabled needs a [goal]")
         return self
 
+    @model_validator(mode="after")
+    def _margin_eligible(self) -> "Plan":
+        """Korean brokers lend (신용거래) on listed securities only, and KRX rules exclude
+        leveraged/inverse ETFs and ETNs; crypto is not a security under Korean law. A plan with a
+        Korean margin loan on such a holding is refused, naming the holding (docs/risks.md)."""
+        if self.margin is None or self.margin.jurisdiction != "KR":
+            return self
+        for k, h in enumerate(self.holdings):
+            why = _margin_ineligible(h)
+            if why:
+                from pydantic import ValidationError
+                from pydantic_core import InitErrorDetails, PydanticCustomError
+
+                msg = (f"a holding Korean brokers lend against; {why}, and Korean brokers lend (신용융자) on "
+                       "neither crypto nor KRX leveraged/inverse ETFs and ETNs: remove the margin loan, or set "
+                       "margin.jurisdiction = \"other\" for a broker elsewhere (docs/risks.md)")
+                raise ValidationError.from_exception_data("Plan", [InitErrorDetails(
+                    type=PydanticCustomError("margin_ineligible", msg), loc=("holdings", k, "asset"),
+                    input=h.asset)])
+        return self
+
     @property
     def risky_holdings(self) -> list[Holding]:
         return [h for h in self.holdings if h.asset != DEPOSIT]
@@ -268,3 +327,23 @@ class Plan(_Frozen):
             if h.asset not in out:
                 out.append(h.asset)
         return out
+
+
+def _margin_ineligible(h: Holding) -> str:
+    """Why a Korean broker would not lend against holding ``h`` ("" if it would): a crypto coin,
+    or a leveraged/inverse fund (leverage != 1) on a KRW underlying, i.e. a KRX-listed ETP. A
+    series gaemi does not know is left to the checks that name it."""
+    if h.asset == DEPOSIT:
+        return ""
+    from gaemi.data.asset_class import is_crypto
+    from gaemi.data.catalog import series_info
+    from gaemi.errors import ConfigError
+
+    try:
+        if is_crypto(h.asset):
+            return f"{h.asset!r} is a crypto coin"
+        if h.leverage != 1.0 and series_info(h.asset).currency == "KRW":
+            return f"{h.asset!r} at leverage {h.leverage:g} is a KRX-listed leveraged/inverse ETP"
+    except ConfigError:
+        return ""
+    return ""
