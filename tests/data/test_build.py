@@ -57,7 +57,10 @@ def test_shape_and_bookkeeping(spy_usd):
     assert p.assets == ("sp500tr",) and p.rate_names == ("us_effr", "us_tbill3m")
     assert p.rate_basis == (360.0, 360.0)
     assert p.base_date == pd.Timestamp("1993-01-29")  # SPY's first close
-    assert p.dates[-1] == pd.Timestamp("2025-12-31")  # DFF's last value ends the default range
+    # DFF ends 2025-12-31: held at its last value (at most a year) to SPY's last close
+    assert p.dates[-1] == pd.Timestamp("2026-07-13")
+    assert p.provenance["extended"]["us_effr"]["last"] == "2025-12-31"
+    assert p.provenance["limited_by"] == {"start": "sp500tr", "end": "sp500tr"}
     assert p.returns.shape == (len(p.dates), 1) and p.rates.shape == (len(p.dates), 2)
     assert np.isfinite(p.returns).all() and p.returns.dtype == np.float64
     assert p.dates.name == "date" and p.dates.is_monotonic_increasing
@@ -70,7 +73,7 @@ def test_shape_and_bookkeeping(spy_usd):
     # the panel's prices rebuild the file's closes: T = sessions - 1
     c = closes("sp500tr")
     level = c["1993-01-29"] * np.prod(1 + p.returns[:, 0])
-    assert level == pytest.approx(c["2025-12-31"], rel=1e-10)
+    assert level == pytest.approx(c["2026-07-13"], rel=1e-10)
 
 
 @pytest.mark.parametrize(
@@ -269,8 +272,15 @@ def test_rate_ending_before_end_is_a_config_error():
     with pytest.raises(ConfigError) as ei:
         build_panel("kospi", rates=["kr_cd91"], end="2025-12-30")
     assert ei.value.field == "end" and "kr_cd91" in ei.value.allowed
-    # kr_cd91's last (estimated) value is dated 2025-10-31; kospi runs to 2026-03-20
-    assert build_panel("kospi", rates=["kr_cd91"]).dates[-1] == pd.Timestamp("2025-10-31")
+    # kr_cd91's last (estimated) value is dated 2025-10-31; kospi runs to 2026-03-20: without an
+    # explicit end the rate is held at its last value (recorded) and kospi sets the end
+    p = build_panel("kospi", rates=["kr_cd91"])
+    assert p.dates[-1] == pd.Timestamp("2026-03-20")
+    assert p.provenance["extended"]["kr_cd91"]["last"] == "2025-10-31"
+    assert p.provenance["limited_by"]["end"] == "kospi"
+    # ... but never for more than RATE_EXTENSION_DAYS: us_effr from 1954 with an old price series
+    short = build_panel("sp500", rates=["us_effr"], currency="USD", end="1955-01-03")
+    assert "extended" not in short.provenance
 
 
 @pytest.mark.parametrize(

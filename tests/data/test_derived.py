@@ -245,7 +245,7 @@ def test_cd91_spread_is_the_median_over_the_stated_window():
 
 
 def test_krw_panel_with_cd91_reaches_2025_and_records_the_estimate():
-    p = build_panel(["kospi200"], rates=["kr_cd91"], currency="KRW")
+    p = build_panel(["kospi200"], rates=["kr_cd91"], currency="KRW", end="2025-10-31")
     assert p.dates[-1] == pd.Timestamp("2025-10-31")
 
     def rate(day):
@@ -262,7 +262,8 @@ def test_krw_panel_with_cd91_reaches_2025_and_records_the_estimate():
     early = build_panel(["kospi200"], rates=["kr_cd91"], currency="KRW", end="2023-05-19")
     assert "estimated" not in early.provenance
     p = build_panel(["nvda", "tsla"], rates=["kr_cd91"], currency="KRW")
-    assert p.dates[-1] == pd.Timestamp("2025-10-31")
+    assert p.dates[-1] == pd.Timestamp("2026-03-27")  # usdkrw's last value; kr_cd91 held after 2025-10-31
+    assert p.provenance["limited_by"]["end"] == "usdkrw"
 
 
 def test_kr_base_extended_to_2025_10():

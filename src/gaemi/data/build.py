@@ -41,6 +41,9 @@ How a panel is made (all choices recorded in ``panel.provenance``):
   rate) is refused. ``gap_days[t]`` = calendar days from the previous session to ``dates[t]``.
   Values a series marks as estimated (``SeriesInfo.estimated_from``: ``kr_cd91`` after
   2023-05-19) are listed in ``provenance["estimated"]`` with the number of days read.
+  A rate whose data ends before the prices' (and no ``end`` is given) is held at its last value
+  for at most :data:`RATE_EXTENSION_DAYS` calendar days, listed in ``provenance["extended"]``;
+  ``provenance["limited_by"]`` names the series that sets the first and the last session.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ CURRENCIES = ("KRW", "USD")
 FX_SERIES = "usdkrw"
 FX_PREFIX = "fx:"  # an asset column "fx:USD" (KRW panel) / "fx:KRW" (USD panel): the other currency's return
 _ONE_DAY = np.timedelta64(1, "D")
+#: A rate series that ends before the prices do is held at its last value for at most this many
+#: calendar days (``provenance["extended"]``), so a plan is not cut where a shared rate stops.
+RATE_EXTENSION_DAYS = 366
 
 
 def _names(value: str | Iterable[str] | None, field: str) -> tuple[str, ...]:
@@ -174,6 +180,21 @@ def _asof(dates: np.ndarray, values: np.ndarray, at: np.ndarray) -> tuple[np.nda
     return idx, values[np.maximum(idx, 0)]
 
 
+def _limits(ranges: dict[str, tuple], rate_data: list, sess: np.ndarray, start_d, end_d,
+            asset_hi: np.datetime64) -> dict[str, str]:
+    """Which series sets the panel's first and last session (``"start"`` / ``"end"``): the one whose
+    data begins last / ends first, or ``"start"``/``"end"`` when the caller cut the range."""
+    firsts = {k: v[0] for k, v in ranges.items()}
+    lasts = {k: v[1] for k, v in ranges.items()}
+    for ri, rd, _ in rate_data:
+        firsts[ri.name] = rd[0]
+        lasts[ri.name] = rd[-1] + RATE_EXTENSION_DAYS * _ONE_DAY if rd[-1] < asset_hi else rd[-1]
+    first = max(firsts, key=lambda k: firsts[k])
+    last = min(lasts, key=lambda k: lasts[k])
+    return {"start": "start" if start_d is not None else first,
+            "end": "end" if end_d is not None else last}
+
+
 def _estimated(names: Sequence[str], rate_names: Sequence[str], sess: np.ndarray) -> dict[str, Any]:
     """Provenance of estimated values: the embedded series whose rows from
     ``SeriesInfo.estimated_from`` on are estimates (``kr_cd91`` after 2023-05-19: base rate + a
@@ -266,9 +287,12 @@ def build_panel(
     if start_d is None:
         for _ri, rd, _ in rate_data:  # default: begin where every rate has a value
             lo = max(lo, rd[0])
+    asset_hi = hi
     if end_d is None:
-        for _ri, rd, _ in rate_data:  # default: stop where a rate's data stops
-            hi = min(hi, rd[-1])
+        # default: stop where a rate's data stops, but a rate that merely ends before the prices
+        # do is held at its last value for up to RATE_EXTENSION_DAYS (recorded as "extended")
+        for _ri, rd, _ in rate_data:
+            hi = min(hi, rd[-1] + RATE_EXTENSION_DAYS * _ONE_DAY)
         if lo > hi:
             raise ConfigError("rates", list(rate_names),
                               f"rates with data inside the assets' common range {lo}..{hi}")
@@ -330,6 +354,7 @@ def build_panel(
 
     # --- rates ----------------------------------------------------------------------------
     prev = sess[:-1]
+    extended: dict[str, dict[str, Any]] = {}
     rate_mat = np.empty((prev.size, len(rate_infos)), dtype=np.float64)
     for k, (ri, rd, rv) in enumerate(rate_data):
         ridx, vals = _asof(rd, rv, prev)
@@ -339,6 +364,13 @@ def build_panel(
                               "(or leave that rate out)")
         age = (prev - rd[ridx]) / _ONE_DAY
         limit = ri.max_stale_days or 14
+        after = prev > rd[-1] + limit * _ONE_DAY  # past the series' end: held at its last value
+        if after.any():
+            if end_d is None:
+                age = np.where(after, 0.0, age)
+                extended[ri.name] = {"last": str(rd[-1]), "days": int(np.count_nonzero(prev > rd[-1])),
+                                     "method": f"held at its last value ({float(rv[-1]):g} %) for at most "
+                                               f"{RATE_EXTENSION_DAYS} days"}
         bad = np.flatnonzero(age > limit)
         if bad.size:
             t = int(bad[0])
@@ -368,6 +400,9 @@ def build_panel(
         "sha256": hashlib.sha256(returns.tobytes()).hexdigest(),
     }
     provenance.update(_estimated(names, rate_names, sess))
+    if extended:
+        provenance["extended"] = extended
+    provenance["limited_by"] = _limits(ranges, rate_data, sess, start_d, end_d, asset_hi)
     if fx_d is not None:
         conv = [i.name for i, c in zip(infos, convert) if c]
         provenance["sources"][FX_SERIES] = catalog()[FX_SERIES].file
