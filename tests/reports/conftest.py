@@ -88,14 +88,20 @@ def make_result(plan_name: str, seed: int = 11) -> SimulationResult:
 
 
 def make_odds() -> OddsCurve:
+    """An odds curve for tqqq-salary's shape: the plan at 3x (index 12), the best P(home) within a 5 %
+    ruin limit at 1.25x (P(ruin) 4 %, the highest P(home) among points with P(ruin) <= 5 %), a
+    higher P(home) at 1.5x with P(ruin) 6 % (above the limit, so not marked)."""
     lev = np.arange(0, 3.01, 0.25)
     p_goal = np.array([0, 0, 0.02, 0.08, 0.2, 0.3, 0.36, 0.34, 0.31, 0.27, 0.22, 0.18, 0.15])
-    p_ruin = np.array([0, 0, 0, 0, 0.01, 0.03, 0.06, 0.11, 0.18, 0.26, 0.34, 0.42, 0.5])
+    p_ruin = np.array([0, 0, 0, 0, 0.01, 0.04, 0.06, 0.11, 0.18, 0.26, 0.34, 0.42, 0.5])
+    kinds = ["deposit"] * 4 + ["daily"] * 8 + ["plan"]
     return OddsCurve(
         plan="tqqq-salary", model="parametric", paths=1000, years=10.0, seed=1, leverages=lev, p_goal=p_goal,
-        p_ruin=p_ruin, p_forced_sale=np.zeros_like(lev), p_wipeout=p_ruin / 2,
+        p_ruin=p_ruin, p_forced_sale=np.zeros_like(lev), p_wipeout_ever=p_ruin / 2, p_wipeout_end=p_ruin / 8,
+        p_ruin_floor_ever=p_ruin, p_ruin_floor_end=p_ruin / 4,
         median_end_wealth=np.linspace(3e8, 6e8, lev.size), mean_log_growth=np.linspace(0.01, 0.05, lev.size),
-        best_leverage=1.5, kelly_leverage=1.8,
+        kelly_leverage=1.8, plan_leverage=3.0, plan_point=12, ruin_limit=0.05, best_within_ruin_limit=1.25,
+        kinds=kinds, how=[k for k in kinds],
     )
 
 

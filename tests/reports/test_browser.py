@@ -6,6 +6,9 @@ every expected chart has a rendered plotly SVG that is not blank, that a full-pa
 non-trivial, that the page's sentences are the library's, that Hangul renders as glyphs (a CJK
 font is installed), and that the Korean page shows no English word (and the English page no Hangul).
 
+Series, command and model names a warning or the history line quotes on a Korean page are set
+as code (``.data-name``) and, like the user's own text, are not counted as untranslated words.
+
 Set GAEMI_REPORT_SCREENSHOTS=DIR to keep the screenshots.
 """
 
@@ -37,7 +40,7 @@ VISIBLE_TEXT_JS = """() => {
   let n;
   while ((n = walker.nextNode())) {
     const el = n.parentElement;
-    if (!el || el.closest('script, style, .user-text')) continue;
+    if (!el || el.closest('script, style, .user-text, .data-name')) continue;
     if (!n.textContent.trim()) continue;
     if (el.checkVisibility && !el.checkVisibility({opacityProperty: true, visibilityProperty: true})) continue;
     out.push(n.textContent);
@@ -165,7 +168,7 @@ def test_korean_and_english_reports_render_offline(browser, tmp_path, mc_fund, o
             assert "반대매매" in text and "내 집 마련" in text and "억" in text
         else:
             assert not re.search(r"[\uac00-\ud7a3]", text), "Hangul on the English page"
-            assert "Chances as leverage grows" in text and "Kelly" in text
+            assert "Chances as exposure grows" in text and "Kelly" in text and "your plan: 3x" in text
 
 
 def test_comparison_history_and_one_path(browser, tmp_path, mc_fund, mc_margin, rolling_margin, backtest_fund):

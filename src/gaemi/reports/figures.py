@@ -291,23 +291,45 @@ def _drawdown_single(results: Sequence[SimulationResult], lang: str) -> go.Figur
 
 
 def odds_chart(odds: OddsCurve, lang: str) -> go.Figure:
-    """P(home within the period), P(ruin) and P(forced sale) against leverage, with the leverage
-    that maximises P(home) and the Kelly leverage marked."""
+    """P(home within the period) and P(ruin) together against exposure (with P(forced sale) and the
+    wipe-out line touched / ended where they occur), the ruin limit as a horizontal line, and
+    vertical marks at the plan's own exposure, at the exposure with the best chance of the home
+    among those within the ruin limit (when one is) and at the Kelly leverage. Points that fell
+    back to a daily-leveraged fund are diamonds."""
     x = np.asarray(odds.leverages, dtype=float)
     fig = go.Figure()
+    kinds = list(odds.kinds) if odds.kinds else [""] * x.size
+    symbols = ["diamond" if k == "daily_fallback" else "circle" for k in kinds]
+    how = list(odds.how) if odds.how else [""] * x.size
     series = [("p_home", odds.p_goal, COLORS[0], "solid"), ("p_ruin", odds.p_ruin, COLORS[1], "solid")]
-    if np.any(np.asarray(odds.p_forced_sale) > 0):
+    if np.any(np.nan_to_num(np.asarray(odds.p_forced_sale, dtype=float)) > 0):
         series.append(("p_forced", odds.p_forced_sale, COLORS[4], "dot"))
-    if np.any(np.asarray(odds.p_wipeout) > 0):
-        series.append(("p_wipe", odds.p_wipeout, COLORS[3], "dot"))
+    if np.any(np.nan_to_num(np.asarray(odds.p_wipeout_ever, dtype=float)) > 0):
+        series.append(("p_wipe", odds.p_wipeout_ever, COLORS[3], "dot"))
+        if odds.p_wipeout_end is not None:
+            series.append(("p_wipe_end", odds.p_wipeout_end, COLORS[5], "dash"))
     for key, y, c, dash in series:
         fig.add_trace(go.Scatter(x=x, y=np.asarray(y, dtype=float), mode="lines+markers", name=text(lang, key),
-                                 line=dict(color=c, width=2.5, dash=dash), marker=dict(size=7),
+                                 line=dict(color=c, width=2.5, dash=dash), marker=dict(size=7, symbol=symbols),
+                                 customdata=how,
                                  hovertemplate="%{x}x: %{y:.0%}<extra>" + text(lang, key) + "</extra>"))
-    marks = [(odds.best_leverage, text(lang, "best_mark", x=fmt_lev(odds.best_leverage)), COLORS[0], 1.0)]
-    span = (float(x.min()), float(x.max())) if x.size else (0.0, 1.0)
+    if odds.ruin_limit is not None:
+        label = text(lang, "limit_line", limit=fmt_pct(odds.ruin_limit))
+        fig.add_hline(y=float(odds.ruin_limit), line=dict(color=COLORS[1], width=1, dash="dot"))
+        fig.add_annotation(x=1.0, xref="paper", y=float(odds.ruin_limit), text=label, showarrow=False,
+                           xanchor="right", yanchor="bottom", font=dict(color=COLORS[1], size=11))
+    marks = []
+    if odds.plan_leverage is not None:
+        marks.append((odds.plan_leverage, text(lang, "plan_mark", x=fmt_lev(round(odds.plan_leverage, 2))),
+                      GOAL_COLOR, 1.0))
+    if odds.best_within_ruin_limit is not None and odds.ruin_limit is not None:
+        marks.append((odds.best_within_ruin_limit, text(lang, "limit_mark", limit=fmt_pct(odds.ruin_limit),
+                                                        x=fmt_lev(round(odds.best_within_ruin_limit, 2))),
+                      COLORS[2], 0.92))
+    span = (float(np.nanmin(x)), float(np.nanmax(x))) if x.size else (0.0, 1.0)
     if odds.kelly_leverage is not None and span[0] - 1 <= odds.kelly_leverage <= span[1] + 1:
-        marks.append((odds.kelly_leverage, text(lang, "kelly_mark", x=fmt_lev(odds.kelly_leverage)), "#555555", 0.92))
+        marks.append((odds.kelly_leverage, text(lang, "kelly_mark", x=fmt_lev(round(odds.kelly_leverage, 2))),
+                      "#555555", 0.84))
     for lev, label, c, ypos in marks:
         fig.add_vline(x=float(lev), line=dict(color=c, width=1.5, dash="dash"))
         fig.add_annotation(x=float(lev), y=ypos, yref="paper", text=label, showarrow=False, xanchor="left",

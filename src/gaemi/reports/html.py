@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,10 +26,10 @@ from gaemi.reports.i18n import (
     fmt_money_short,
     fmt_pct,
     fmt_years,
-    per100,
+    np100,
     text,
 )
-from gaemi.reports.sentences import HISTORY_KINDS, report_sentences, unit_key
+from gaemi.reports.sentences import HISTORY_KINDS, history_line, report_sentences, unit_key, warning_messages
 
 #: chart div ids, in page order (a report shows those that apply)
 CHART_IDS = ("chart-fan", "chart-goal-by-year", "chart-end-wealth", "chart-drawdown", "chart-odds", "chart-drag")
@@ -58,6 +59,12 @@ table.headline thead th { background:#eef1f5; }
 .chart .plot { width:100%%; height:440px; }
 .chart p { margin:4px 12px; color:var(--muted); font-size:.92rem; }
 footer { color:var(--muted); font-size:.85rem; margin-top:32px; }
+.history { color:var(--ink); font-weight:600; }
+.card.warnings { border:2px solid #b00020; background:#fff5f5; }
+.card.warnings h2 { color:#b00020; }
+ul.warnings { margin:6px 0; padding-left:1.2em; }
+ul.warnings li { margin:6px 0; }
+code.data-name { font-family:ui-monospace, SFMono-Regular, Menlo, monospace; font-size:.92em; }
 """
 
 
@@ -82,6 +89,24 @@ def _e(s: Any) -> str:
     return html.escape(str(s), quote=True)
 
 
+_LATIN_TOKEN = re.compile(r"`?[A-Za-z][A-Za-z0-9_.:\-]*(?: [a-z][a-z0-9_\-]*)*`?")
+
+
+def _e_names(s: Any, lang: str) -> str:
+    """Escaped text; on a Korean page, Latin tokens (series names such as ``doge`` or ``us_effr``,
+    commands, model names) are set as code (``<code class="data-name">``): data, not untranslated words."""
+    raw = str(s)
+    if lang != "ko":
+        return _e(raw)
+    out, last = [], 0
+    for m in _LATIN_TOKEN.finditer(raw):
+        out.append(_e(raw[last:m.start()]))
+        out.append(f'<code class="data-name">{_e(m.group(0).strip("`"))}</code>')
+        last = m.end()
+    out.append(_e(raw[last:]))
+    return "".join(out)
+
+
 def run_line(result, lang: str) -> str:
     """"Monte Carlo simulation (block bootstrap) · 10,000 paths · 10 years · seed 7 · ..."."""
     prov = result.provenance or {}
@@ -96,7 +121,7 @@ def run_line(result, lang: str) -> str:
 
         kind = text(lang, "kind_mc", model=text(lang, key) if key in STRINGS[lang] else model)
     parts = [text(lang, "run_line", kind=kind, years=fmt_years(result.years),
-                  paths=text(lang, "paths_n", n=f"{result.n_paths:,}"))]
+                  paths=text(lang, "paths_n", n=f"{result.n_paths:,}", unit=text(lang, unit_key(result))))]
     if result.n_paths == 1:
         parts = [text(lang, "run_line_single", kind=kind, years=fmt_years(result.years))]
     if prov.get("seed") is not None:
@@ -135,10 +160,12 @@ def headline_table(results: Sequence, lang: str) -> tuple[list[str], list[list[s
                                                     lambda v: f"{v:.1f}") for s in sums])
         rows.append([text(lang, "r_graduated")] + [fmt_pct(s["p_graduated"], 1) for s in sums])
     rows.append([text(lang, "r_forced")] + [fmt_pct(s["p_forced_sale"], 1) for s in sums])
-    rows.append([text(lang, "r_wipeout", wfloor=fmt_pct(first.plan.wipeout_floor))]
-                + [fmt_pct(s["p_wipeout"], 1) for s in sums])
-    rows.append([text(lang, "r_floor", floor=fmt_pct(sums[0]["ruin_floor"]))] + [fmt_pct(s["p_ruin_floor"], 1)
-                                                                                 for s in sums])
+    wfloor = fmt_pct(sums[0].get("wipeout_floor", first.plan.wipeout_floor))
+    rows.append([text(lang, "r_floor_ever", floor=fmt_pct(sums[0]["ruin_floor"]))]
+                + [fmt_pct(s["p_ruin_floor_ever"], 1) for s in sums])
+    rows.append([text(lang, "r_floor_end")] + [fmt_pct(s["p_ruin_floor_end"], 1) for s in sums])
+    rows.append([text(lang, "r_wipe_ever", wfloor=wfloor)] + [fmt_pct(s["p_wipeout_ever"], 1) for s in sums])
+    rows.append([text(lang, "r_wipe_end")] + [fmt_pct(s["p_wipeout_end"], 1) for s in sums])
     rows.append([text(lang, "r_negative")] + [fmt_pct(s["p_negative_equity"], 1) for s in sums])
     rows.append([text(lang, "r_any")] + [fmt_pct(s["p_ruin_any"], 1) for s in sums])
     rows.append([text(lang, "r_end")] + [three(s["end_wealth_quantiles"], ("p5", "p50", "p95"), money) for s in sums])
@@ -191,28 +218,41 @@ def build_charts(results: Sequence, lang: str, odds=None) -> list[tuple[str, go.
     out.append(("chart-end-wealth", fig, [end_cap, note or ""]))
     out.append(("chart-drawdown", F.drawdown_chart(results, lang), [text(lang, "dd_caption")]))
     if odds is not None:
-        caps = [text(lang, "odds_caption"), odds_sentence(odds, lang, unit)]
-        if odds.kelly_leverage is not None:
-            caps.append(text(lang, "odds_kelly", kelly=fmt_lev(round(odds.kelly_leverage, 2))))
-        out.append(("chart-odds", F.odds_chart(odds, lang), caps))
+        out.append(("chart-odds", F.odds_chart(odds, lang), [text(lang, "odds_caption")]
+                    + odds_sentences(odds, lang, unit)))
     d = F.drag_chart(results, lang)
     if d is not None:
         out.append(("chart-drag", d, [text(lang, "drag_caption")]))
     return out
 
 
-def odds_sentence(odds, lang: str, unit: str | None = None) -> str:
-    """"Of the leverages tried, 1.5x gave the best chance of the home (42 of 100 ...)"."""
+def odds_sentences(odds, lang: str, unit: str | None = None) -> list[str]:
+    """Where the plan sits (P(home) and P(ruin) together), the exposure with the best chance of
+    the home among those with P(ruin) <= the stated limit (or that none keeps it), the points
+    that fell back to a daily-leveraged fund, and the Kelly leverage. Nothing is called best by
+    P(home) alone."""
     import numpy as np
 
+    lang = check_lang(lang)
     lev = np.asarray(odds.leverages, dtype=float)
-    p_goal = np.asarray(odds.p_goal, dtype=float)
-    k = int(np.argmin(np.abs(lev - odds.best_leverage)))
-    out = text(lang, "odds_sentence", best=fmt_lev(odds.best_leverage), n=per100(float(p_goal[k]), lang),
-               ruin=per100(float(odds.p_ruin[k]), lang), unit=unit or text(lang, "unit_mc"))
-    above = lev > lev[k]
-    if above.any() and float(p_goal[above].max()) < float(p_goal[k]):
-        out += " " + text(lang, "odds_beyond")
+    unit = unit or text(lang, "unit_mc")
+    out = []
+    if odds.plan_point is not None:
+        k = int(odds.plan_point)
+        out.append(text(lang, "odds_plan", x=fmt_lev(round(float(lev[k]), 2)), unit=unit,
+                        n=np100(float(odds.p_goal[k]), lang), ruin=np100(float(odds.p_ruin[k]), lang)))
+    if odds.ruin_limit is not None:
+        limit = fmt_pct(odds.ruin_limit, 0 if round(100 * odds.ruin_limit, 6) == round(100 * odds.ruin_limit) else 1)
+        if odds.best_within_ruin_limit is None:
+            out.append(text(lang, "odds_limit_none", limit=limit))
+        else:
+            k = int(np.argmin(np.abs(lev - odds.best_within_ruin_limit)))
+            out.append(text(lang, "odds_limit", limit=limit, x=fmt_lev(round(float(lev[k]), 2)),
+                            n=np100(float(odds.p_goal[k]), lang), ruin=np100(float(odds.p_ruin[k]), lang)))
+    if any(kind == "daily_fallback" for kind in (odds.kinds or [])):
+        out.append(text(lang, "odds_fallback"))
+    if odds.kelly_leverage is not None:
+        out.append(text(lang, "odds_kelly", kelly=fmt_lev(round(odds.kelly_leverage, 2))))
     return out
 
 
@@ -232,10 +272,20 @@ def render_html(results: Any, lang: str = "en", odds=None, title: str | None = N
     several = len(results) > 1
 
     head_lines = []
+    warn_items = []
     for r in results:
         label = f"<strong>{_e(r.plan.name)}</strong> · " if several else ""
         ttl = f' <span class="user-text">{_e(r.plan.title)}</span>' if r.plan.title else ""
         head_lines.append(f'<p class="run">{label}{_e(run_line(r, lang))}{ttl}</p>')
+        s = r.summary()
+        span = history_line(s, lang)
+        if span:
+            head_lines.append(f'<p class="run history" data-plan="{_e(r.plan.name)}">{label}{_e_names(span, lang)}</p>')
+        codes = [w.get("code", "") for w in (s.get("warnings") or [])]
+        for code, msg in zip(codes, warning_messages(s, lang)):
+            warn_items.append(f'<li data-code="{_e(code)}">{label}{_e_names(msg, lang)}</li>')
+    warnings_html = (f'<section class="card warnings" id="warnings"><h2>{_e(text(lang, "warnings_heading"))}</h2>'
+                     f'<ul class="warnings">{"".join(warn_items)}</ul></section>\n') if warn_items else ""
 
     summary_parts = []
     for r in results:
@@ -258,6 +308,7 @@ def render_html(results: Any, lang: str = "en", odds=None, title: str | None = N
         f"<title>{_e(page_title)}</title>\n<style>{css}</style>\n"
         f'<script type="text/javascript">{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n'
         f"<header><h1>{_e(page_title)}</h1>{''.join(head_lines)}</header>\n"
+        f"{warnings_html}"
         f'<section class="card" id="summary"><h2>{_e(text(lang, "summary_heading"))}</h2>'
         f"{''.join(summary_parts)}</section>\n"
         f'<section id="headline"><h2>{_e(text(lang, "table_heading"))}</h2>'
