@@ -1,0 +1,93 @@
+"""``gaemi need``: what would a safe plan need (saving, years or home price)?"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+SOLVE_HELP = ("saving: the smallest monthly saving; years: the fewest years; price: the highest home price "
+              "(the goal amount for an amount goal).")
+
+
+def _parse_bounds(text: str | None):
+    if text is None:
+        return None
+    from gaemi.errors import ConfigError
+
+    try:
+        lo, hi = (float(x) for x in text.split(":"))
+    except ValueError:
+        raise ConfigError("bounds", text, "LOW:HIGH, e.g. 1:30") from None
+    return lo, hi
+
+
+def need(
+    plan: str = typer.Argument(..., help="A plan TOML file or a built-in plan name."),
+    target: float = typer.Option(0.5, help="P(home / goal by the horizon) to reach, in (0, 1)."),
+    ruin_limit: float = typer.Option(0.05, help="Largest P(ruin) allowed, in [0, 1): ruin = a forced sale, the "
+                                                "ruin floor touched or negative equity (p_ruin_any)."),
+    solve: str = typer.Option("saving", help=SOLVE_HELP),
+    model: str = typer.Option("bootstrap", help="bootstrap, garch, parametric or historical (not with "
+                                                "--solve years)."),
+    paths: int = typer.Option(2000, help="Futures per candidate (the same futures for every candidate)."),
+    years: Optional[float] = typer.Option(None, help="Horizon for --solve saving|price (default: the plan's)."),
+    seed: Optional[int] = typer.Option(None, help="Seed; the same seed gives the same answer."),
+    bounds: Optional[str] = typer.Option(None, help="LOW:HIGH search range (default: saving 0 to max(20x the "
+                                                    "plan's, cash needed/12); years 1/12 to 40; price 1/100x "
+                                                    "to 20x)."),
+    lang: Optional[str] = typer.Option(None, help="ko or en (default: from the locale)."),
+    json_out: bool = typer.Option(False, "--json", help="Print NeedResult.summary() as JSON."),
+) -> None:
+    """What would it take? The saving, years or home price that reaches the goal safely."""
+    from gaemi.cli import app as cli
+    from gaemi.need import need as solve_need
+
+    lang = cli._check_lang(lang)
+    show = cli.err.is_terminal and not json_out
+    unit = {"saving": "/month", "years": " years", "price": ""}.get(solve, "")
+
+    def progress(e) -> None:
+        if show:
+            value = f"{e.value:,.3g}" if solve == "years" else f"{e.value:,.0f}"
+            cli.err.print(f"  tried {value}{unit}: P(goal) {e.p_goal:.1%}, P(ruin) {e.p_ruin:.1%}",
+                          highlight=False)
+
+    res = cli.guarded(lambda: solve_need(plan, target=target, ruin_limit=ruin_limit, solve=solve, model=model,
+                                         paths=paths, years=years, seed=seed, bounds=_parse_bounds(bounds),
+                                         progress=progress))
+    if json_out:
+        cli.emit_json(res.summary())
+        return
+    cli.out.print(need_table(res, lang))
+    cli.out.print(res.sentence(lang), highlight=False)
+
+
+def need_table(res, lang: str = "en") -> Table:
+    """The plan's own value and odds beside the solved value and its odds."""
+    pct = lambda p: "—" if p is None else f"{p:.1%}"  # noqa: E731
+    ko = lang == "ko"
+    what = {"saving": "월 저축액" if ko else "monthly saving", "years": "기간" if ko else "horizon",
+            "price": ("집값" if ko else "home price") if res.goal_kind == "home"
+            else ("목표 금액" if ko else "goal amount")}[res.solve]
+    horizon = "" if res.horizon_years is None else f", {res.horizon_years:g} {'년' if ko else 'years'}"
+    t = Table(min_width=76, title=f"{res.plan} — need: {res.solve} (P(goal) >= {res.target:.0%}, P(ruin) <= "
+                    f"{res.ruin_limit:.0%}); {res.model}, {res.paths:,} {'미래' if ko else 'futures'}, "
+                    f"seed {res.seed}{horizon}")
+    t.add_column("")
+    t.add_column("지금 계획" if ko else "plan as it is", justify="right")
+    t.add_column("필요한 값" if ko else "what it would need", justify="right")
+    solved = res.format_value(res.value, lang) if res.feasible else ("없음 (범위 안에 없음)" if ko else "none within bounds")
+    if res.feasible and res.at_bound:
+        solved = ("≥ " if res.solve == "price" else "") + solved
+    t.add_row(what, res.format_value(res.own_value, lang), solved)
+    t.add_row("P(내 집 마련)" if ko and res.goal_kind == "home" else "P(home)" if res.goal_kind == "home"
+              else "P(goal)", pct(res.own_p_goal), pct(res.p_goal))
+    t.add_row("P(파산)" if ko else "P(ruin)", pct(res.own_p_ruin), pct(res.p_ruin))
+    if not res.feasible and res.bound_value is not None:
+        t.add_row(res.format_value(res.bound_value, lang) + ("일 때" if ko else " (why)"),
+                  "", f"{pct(res.bound_p_goal)} / {pct(res.bound_p_ruin)}")
+    t.caption = ("파산 = 반대매매, 파산선 도달, 또는 마이너스 순자산 (p_ruin_any)" if ko
+                 else "ruin = a forced sale, the ruin floor touched, or negative equity (p_ruin_any)")
+    return t
