@@ -22,16 +22,25 @@ sample names (``kospi``, ``btc``, ...) are reserved.
 The store's path is, in order: the ``path`` argument (``--store`` on the command line), the
 ``GAEMI_STORE`` environment variable, or ``gaemi.duckdb`` in the platform's user data folder
 (:func:`platformdirs.user_data_dir`).
+
+Faults and concurrency (docs/data.md, "Concurrency and faults"): every DuckDB error from any
+query becomes one :class:`~gaemi.errors.DataError` naming the file; DuckDB never installs or
+loads an extension on its own (nothing here reaches the network); a file that is not a DuckDB
+file is refused before DuckDB reads it. One process writes at a time (DuckDB's file lock);
+readers open the file read-only. Both wait for a lock held by another process, retrying until
+``timeout`` seconds (``GAEMI_STORE_TIMEOUT``, default 30) and then give up with a clear error.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
 import re
+import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +51,21 @@ import pandas as pd
 from gaemi.errors import ConfigError, DataError
 
 ENV_VAR = "GAEMI_STORE"
+#: seconds a reader or writer waits for another process's lock on the store file
+TIMEOUT_ENV_VAR = "GAEMI_STORE_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0
+#: every connection: no extension is ever installed or loaded behind the user's back, and no
+#: query reaches files or URLs other than the store itself (DataFrames are passed in directly)
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                 "enable_external_access": False}
+#: the dates the store takes: pandas' nanosecond range (the engine works in it)
+MIN_DATE = np.datetime64("1677-09-22", "D")
+MAX_DATE = np.datetime64("2262-04-11", "D")
+DATE_RANGE = f"{MIN_DATE} .. {MAX_DATE}"
+#: a price or FX/rate value at or above this is refused (a unit error, or 1e308 overflowing
+#: every return computed from it); volume and turnover at or above MAX_AMOUNT
+MAX_PRICE = 1e12
+MAX_AMOUNT = 1e18
 FILE_NAME = "gaemi.duckdb"
 KINDS = ("price", "fx", "rate")
 CALENDARS = ("XKRX", "XNYS", "24/7")
@@ -132,9 +156,11 @@ class Issue:
     field: str
     value: Any
     reason: str
+    #: what ``row`` counts: "row" (1-based input row) or e.g. "prices.csv line" (file lines)
+    where: str = "row"
 
     def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "series"
+        where = f"{self.where} {self.row}" if self.row is not None else "series"
         when = f" ({self.date})" if self.date else ""
         return f"{where}{when}: {self.field}={self.value!r}: {self.reason}"
 
@@ -187,22 +213,35 @@ def resolve_path(path: str | os.PathLike | None = None) -> Path:
 
 # ----------------------------------------------------------------------------- validation
 def _as_dates(values: pd.Series) -> pd.Series:
-    """Parse dates; anything unparseable becomes NaT (refused later with its row)."""
+    """Parse dates to datetime64[ns]; anything unparseable or outside pandas' range
+    (:data:`DATE_RANGE`) becomes NaT (refused later with its row)."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        out = values
+        out = values.reset_index(drop=True)
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
-        return out.astype("datetime64[ns]").reset_index(drop=True)
-    s = pd.Series(values.to_numpy(dtype=object)).map(
-        lambda x: x.strip() if isinstance(x, str) else x)
-    s = s.map(lambda x: x if isinstance(x, (str, pd.Timestamp)) or x is None else str(x))
-    try:
-        out = pd.to_datetime(s, errors="coerce", format="ISO8601")
-    except (ValueError, TypeError):
-        out = pd.to_datetime(s, errors="coerce", format="mixed")
-    if getattr(out.dt, "tz", None) is not None:
-        out = out.dt.tz_localize(None)
-    return out.astype("datetime64[ns]")
+    else:
+        s = pd.Series(values.to_numpy(dtype=object)).map(
+            lambda x: x.strip() if isinstance(x, str) else
+            x if isinstance(x, pd.Timestamp) or x is None else str(x))
+        try:
+            out = pd.to_datetime(s, errors="coerce", format="ISO8601")
+        except (ValueError, TypeError, OverflowError):
+            out = pd.to_datetime(s, errors="coerce", format="mixed")
+        if getattr(out.dt, "tz", None) is not None:
+            out = out.dt.tz_localize(None)
+    return pd.Series(_in_range_ns(out.to_numpy()))
+
+
+def _in_range_ns(d: np.ndarray) -> np.ndarray:
+    """datetime64 of any unit -> datetime64[ns], NaT where outside :data:`DATE_RANGE`."""
+    d = np.asarray(d)
+    if d.dtype.kind != "M":
+        d = d.astype("datetime64[ns]")
+    day = d.astype("datetime64[D]")
+    ok = ~np.isnat(d) & (day >= MIN_DATE) & (day <= MAX_DATE)
+    out = np.full(d.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[ok] = d[ok].astype("datetime64[ns]")
+    return out
 
 
 def _fmt_day(d: Any) -> str | None:
@@ -267,7 +306,7 @@ def validate_bars(
         bad[mask] = True
 
     nat = dates.isna().to_numpy()
-    refuse(nat, "date", "not a date (YYYY-MM-DD)")
+    refuse(nat, "date", f"not a date (YYYY-MM-DD, {DATE_RANGE})")
     dnum = dates.to_numpy(dtype="datetime64[ns]")
     with np.errstate(invalid="ignore"):
         timed = ~nat & (dnum != dnum.astype("datetime64[D]").astype("datetime64[ns]"))
@@ -288,8 +327,10 @@ def validate_bars(
         with np.errstate(invalid="ignore"):
             if c in PRICE_COLUMNS:
                 refuse(np.isfinite(v) & (v <= 0), c, "a price must be > 0")
+                refuse(np.isfinite(v) & (v >= MAX_PRICE), c, f"a price must be < {MAX_PRICE:g}")
             else:
                 refuse(np.isfinite(v) & (v < 0), c, "must be >= 0")
+                refuse(np.isfinite(v) & (v >= MAX_AMOUNT), c, f"must be < {MAX_AMOUNT:g}")
     with np.errstate(invalid="ignore"):
         refuse(num["high"] < num["low"], "high", lambda i: f"high below low ({num['low'][i]:g})")
 
@@ -383,6 +424,8 @@ def validate_series(values: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, list
         reason = None
         if not np.isfinite(v[i]):
             reason = "a value is required: a finite number"
+        elif abs(v[i]) >= MAX_PRICE:
+            reason = f"a value must be below {MAX_PRICE:g} in size"
         elif kind == "fx" and v[i] <= 0:
             reason = "an exchange rate must be > 0"
         if reason:
@@ -401,30 +444,139 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def store_timeout(timeout: float | None = None) -> float:
+    """Seconds to wait for another process's lock: ``timeout``, else ``GAEMI_STORE_TIMEOUT``,
+    else :data:`DEFAULT_TIMEOUT`."""
+    if timeout is None:
+        env = os.environ.get(TIMEOUT_ENV_VAR, "").strip()
+        if not env:
+            return DEFAULT_TIMEOUT
+        try:
+            timeout = float(env)
+        except ValueError:
+            raise ConfigError(TIMEOUT_ENV_VAR, env, "seconds, a number >= 0") from None
+        field_name = TIMEOUT_ENV_VAR
+    else:
+        field_name = "timeout"
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+            or not math.isfinite(timeout) or not 0 <= timeout <= 86_400:
+        raise ConfigError(field_name, timeout, "seconds, a number from 0 to 86400")
+    return float(timeout)
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _store_error(path: Path, err: BaseException) -> DataError:
+    """A DuckDB (or OS) error on the store file as one line naming the file."""
+    msg = _one_line(err)
+    if "Could not set lock" in msg or "Conflicting lock" in msg:
+        return DataError(f"store {path}: another process is using it ({msg})")
+    return DataError(f"store {path}: cannot use it: {msg} (a damaged file, or not a gaemi "
+                     "store? export what you can and start a new one with --store)")
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database before DuckDB reads it (DuckDB would try
+    to auto-detect, e.g. SQLite, through extensions)."""
+    try:
+        if not path.exists():
+            return
+        if not path.is_file():
+            raise DataError(f"store {path}: not a file")
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except OSError as err:
+        raise DataError(f"store {path}: cannot read it ({_one_line(err)})") from err
+    if not head:
+        return  # an empty file: DuckDB makes a new database in it (writers), readers refuse
+    if len(head) < 12 or head[8:12] != b"DUCK":
+        what = " (it is a SQLite database)" if head.startswith(b"SQLite format 3") else ""
+        raise DataError(f"store {path}: not a gaemi store: not a DuckDB file{what}")
+
+
+def _guard(fn):
+    """Turn DuckDB and OS errors raised by a Store method into one DataError."""
+
+    @functools.wraps(fn)
+    def wrapped(self, *args, **kw):
+        try:
+            return fn(self, *args, **kw)
+        except OSError as err:
+            raise _store_error(self.path, err) from err
+        except Exception as err:
+            if type(err).__module__.split(".")[0] in ("duckdb", "_duckdb"):
+                raise _store_error(self.path, err) from err
+            raise
+
+    return wrapped
+
+
+def connect(path: Path, read_only: bool, timeout: float | None = None):
+    """A DuckDB connection with :data:`DUCKDB_CONFIG`, waiting up to ``timeout`` seconds
+    (:func:`store_timeout`) while another process holds the file's lock."""
+    import duckdb
+
+    wait = store_timeout(timeout)
+    _check_header(path)
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only, config=dict(DUCKDB_CONFIG))
+        except duckdb.Error as err:
+            msg = str(err)
+            locked = "Could not set lock" in msg or "Conflicting lock" in msg
+            left = deadline - time.monotonic()
+            if not locked:
+                raise _store_error(path, err) from err
+            if left <= 0:
+                holder = ""
+                if "PID" in msg:
+                    holder = " (" + msg[msg.index("PID"):].split(")")[0] + ")"
+                raise DataError(
+                    f"store {path}: busy: another process{holder} has it open for writing "
+                    f"(an import or fetch?); gave up after waiting {wait:g} s (set "
+                    f"{TIMEOUT_ENV_VAR} to wait longer)") from err
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 0.5)
+
+
 class Store:
     """A DuckDB market-data file. Open with ``Store(path)`` (created on first write unless
-    ``read_only``) and use as a context manager; one writer process at a time (DuckDB's lock).
+    ``read_only``) and use as a context manager. One writer process at a time (DuckDB's file
+    lock); a second writer, or a reader while a writer works, waits up to ``timeout`` seconds
+    (:func:`store_timeout`). Every DuckDB error becomes a :class:`DataError`.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False) -> None:
-        import duckdb
-
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
+                 timeout: float | None = None) -> None:
         self.path = resolve_path(path)
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise ConfigError("store", str(self.path), "an existing gaemi store file "
                               "(create one with gaemi data fetch or gaemi data import)")
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise DataError(f"store {self.path}: cannot make its folder "
+                                f"({_one_line(err)})") from err
+        self.con = connect(self.path, read_only, timeout)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as err:
-            raise DataError(f"store {self.path}: cannot open ({err})") from err
-        if not read_only:
+            self._init_schema()
+        except BaseException:
+            self.con.close()
+            raise
+
+    @_guard
+    def _init_schema(self) -> None:
+        if not self.read_only:
             for stmt in SCHEMA:
                 self.con.execute(stmt)
         elif not self._has_tables():
-            self.con.close()
             raise ConfigError("store", str(self.path), "a gaemi store file (no gaemi tables in it)")
 
     def _has_tables(self) -> bool:
@@ -433,6 +585,7 @@ class Store:
         return {"instruments", "bars", "series", "fetch_log"} <= got
 
     # context manager -----------------------------------------------------------------
+    @_guard
     def close(self) -> None:
         self.con.close()
 
@@ -443,6 +596,7 @@ class Store:
         self.close()
 
     # reading -----------------------------------------------------------------------------
+    @_guard
     def instrument(self, symbol: str) -> Instrument | None:
         cur = self.con.execute(
             "SELECT symbol, kind, currency, calendar, source, name, venue, asset_class, base, "
@@ -452,6 +606,7 @@ class Store:
             return None
         return Instrument(*[x if x is not None else "" for x in r])
 
+    @_guard
     def require(self, symbol: str) -> Instrument:
         inst = self.instrument(symbol)
         if inst is None:
@@ -461,10 +616,12 @@ class Store:
             raise ConfigError("symbol", symbol, allowed)
         return inst
 
+    @_guard
     def symbols(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT symbol FROM instruments ORDER BY symbol")
                 .fetchall()]
 
+    @_guard
     def list(self) -> pd.DataFrame:
         """One row per instrument with its row count and first/last date."""
         return self.con.execute("""
@@ -476,6 +633,7 @@ class Store:
                    coalesce(s.rows, 0) AS rows, s.first, s.last, i.updated_at
             FROM instruments i LEFT JOIN spans s USING (symbol) ORDER BY i.symbol""").df()
 
+    @_guard
     def bars(self, symbol: str, start: Any = None, end: Any = None) -> pd.DataFrame:
         """Daily bars of a price symbol: DatetimeIndex ``date`` and BAR_COLUMNS (floats, NaN
         where unknown)."""
@@ -485,6 +643,7 @@ class Store:
         return self._dated("SELECT date, open, high, low, close, volume, turnover FROM bars WHERE symbol = ?",
                            symbol, start, end)
 
+    @_guard
     def series(self, symbol: str, start: Any = None, end: Any = None) -> pd.DataFrame:
         """FX / rate values: DatetimeIndex ``date`` and column ``value``."""
         self.require(symbol)
@@ -503,21 +662,26 @@ class Store:
         df["date"] = pd.to_datetime(df["date"]).astype("datetime64[ns]")
         return df.set_index("date").astype(np.float64)
 
+    @_guard
     def fetch_log(self, limit: int = 50) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM fetch_log ORDER BY id DESC LIMIT ?", [limit]).df()
 
+    @_guard
     def counts(self) -> dict[str, int]:
         """Row counts of every table (for tests and ``data list``)."""
         return {t: int(self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
                 for t in ("instruments", "bars", "series", "fetch_log")}
 
     # writing -----------------------------------------------------------------------------
+    @_guard
     def write(
         self,
         items: Sequence[tuple[Instrument, pd.DataFrame]],
         source: str | None = None,
         jump: float = DEFAULT_JUMP,
         strict: bool = False,
+        where: str = "row",
+        rows: Sequence[Any] | None = None,
     ) -> list[WriteReport]:
         """Validate and upsert several instruments' data in **one transaction**.
 
@@ -525,24 +689,34 @@ class Store:
         price instruments and ``date`` + ``value`` for FX/rates. Refused rows are left out and
         reported; ``strict=True`` refuses the whole write (ConfigError naming the first bad
         row) if any row is refused. Either every accepted row of every item lands, or none.
+        ``where`` and ``rows`` (one array per item, or None) say how rows are named in the
+        reasons: by default "row N" (1-based position); a CSV import passes its file's line
+        numbers and "FILE line".
         """
         if self.read_only:
             raise DataError(f"store {self.path} is open read-only")
         plans = []
-        for inst, frame in items:
+        for k, (inst, frame) in enumerate(items):
             if inst.kind == "price":
-                rows = self.con.execute("SELECT date, close FROM bars WHERE symbol = ? "
-                                        "ORDER BY date", [inst.symbol]).fetchall()
-                existing = pd.Series([r[1] for r in rows],
-                                     index=pd.to_datetime([r[0] for r in rows]), dtype=np.float64)
+                got = self.con.execute("SELECT date, close FROM bars WHERE symbol = ? "
+                                       "ORDER BY date", [inst.symbol]).df()
+                existing = pd.Series(got["close"].to_numpy(dtype=np.float64),
+                                     index=pd.DatetimeIndex(pd.to_datetime(got["date"])))
                 ok, refused, warns = validate_bars(frame, inst.calendar, existing, jump)
             else:
                 ok, refused = validate_series(frame, inst.kind)
                 warns = []
+            names = None if rows is None else rows[k]
+            if names is not None or where != "row":
+                def rename(i: Issue) -> Issue:
+                    r = i.row if names is None or i.row is None else int(names[i.row - 1])
+                    return replace(i, row=r, where=where)
+
+                refused, warns = [rename(i) for i in refused], [rename(i) for i in warns]
             if strict and refused:
                 first = refused[0]
-                raise ConfigError(f"{inst.symbol} row {first.row} {first.field}", first.value,
-                                  first.reason)
+                head = f"{where} {first.row}" if where != "row" else f"{inst.symbol} row {first.row}"
+                raise ConfigError(f"{head} {first.field}", first.value, first.reason)
             rep = WriteReport(inst.symbol, len(ok), refused, warns)
             if len(ok):
                 rep.first_date = str(ok["date"].iloc[0].date())
@@ -557,18 +731,18 @@ class Store:
                 if len(ok):
                     ok = ok.copy()
                     ok.insert(0, "symbol", inst.symbol)
-                    ok["date"] = ok["date"].dt.date
                     con.register("_incoming", ok)
                     if inst.kind == "price":
                         con.execute("""
-                            INSERT INTO bars SELECT symbol, date, open, high, low, close, volume,
-                              turnover FROM _incoming
+                            INSERT INTO bars SELECT symbol, CAST(date AS DATE), open, high, low,
+                              close, volume, turnover FROM _incoming
                             ON CONFLICT (symbol, date) DO UPDATE SET open = excluded.open,
                               high = excluded.high, low = excluded.low, close = excluded.close,
                               volume = excluded.volume, turnover = excluded.turnover""")
                     else:
                         con.execute("""
-                            INSERT INTO series SELECT symbol, date, value FROM _incoming
+                            INSERT INTO series SELECT symbol, CAST(date AS DATE), value
+                              FROM _incoming
                             ON CONFLICT (symbol, date) DO UPDATE SET value = excluded.value""")
                     con.unregister("_incoming")
                 detail = json.dumps({"refused": [str(i) for i in rep.refused[:20]],
