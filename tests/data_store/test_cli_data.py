@@ -60,10 +60,10 @@ def test_import_keeps_valid_rows_and_reports_refused(tmp_path):
     text = GOOD + "2024-01-05,1,1,1,-3,1,1,KRW\n2024-01-05,1,1,1,5,1,1,KRW\n"
     r = run("data", "import", write(tmp_path, "b.csv", text), "--symbol", "my:b", "--store", db)
     assert r.exit_code == 0, r.output
-    assert "3 rows written" in r.stdout and "refused row 4" in r.stdout
+    assert "3 rows written" in r.stdout and "refused b.csv line 5" in r.stdout
     r = run("data", "import", write(tmp_path, "b.csv", text), "--symbol", "my:c", "--store", db,
             "--strict")
-    assert r.exit_code == 2 and "row 4 close" in " ".join(r.output.split())
+    assert r.exit_code == 2 and "b.csv line 5 close" in " ".join(r.output.split())
 
 
 @pytest.mark.parametrize("text,needle", [

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
@@ -90,12 +91,15 @@ def list_cmd(
     from gaemi.data.store import resolve_path
 
     cli = _cli()
-    st = cli.guarded(lambda: _existing(store))
-    if st is None:
-        rows: list[dict] = []
-    else:
+
+    def load() -> list[dict]:
+        st = _existing(store)
+        if st is None:
+            return []
         with st:
-            rows = _records(st.list())
+            return _records(st.list())
+
+    rows: list[dict] = cli.guarded(load)
     embedded = _embedded_rows()
     if json_out:
         cli.emit_json({"embedded": embedded, "store": str(resolve_path(store)), "instruments": rows})
@@ -249,52 +253,100 @@ def fetch_cmd(
     _report_lines(reports, notes)
 
 
+def _header(p: Path) -> list[str]:
+    """The CSV's header names as written (for the duplicate-column check)."""
+    import csv
+
+    with open(p, newline="", encoding="utf-8-sig", errors="replace") as fh:
+        return next(csv.reader(fh), [])
+
+
 def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
-    """Read a CSV for import: ConfigError naming the line and column for missing columns,
-    unparseable dates or numbers, and mixed currencies. Returns (frame, currency column value)."""
+    """Read a CSV for import, vectorised: ConfigError naming the file, the line and the column
+    for missing or case-duplicate columns, unparseable or out-of-range dates (the store's
+    range, 1677-09-22 .. 2262-04-11), numbers that are not finite or too large (prices and
+    values >= 1e12, volume and turnover >= 1e18) and mixed currencies.
+
+    Returns (frame, currency column value): the frame's index holds each row's line in the
+    file (blank lines skipped, counted), ``date`` is datetime64 and the numbers are floats.
+    """
+    from gaemi.data.store import DATE_RANGE, MAX_AMOUNT, MAX_PRICE, _in_range_ns
+
     p = Path(path)
+    name = p.name
     if not p.is_file():
         raise ConfigError("file", path, "an existing CSV file")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise ConfigError("file", path, f"a CSV file ({type(err).__name__}: {err})") from err
-    df.columns = [str(c).strip().lower() for c in df.columns]
+        header = [str(c).strip().lower().lstrip("\ufeff") for c in _header(p)]
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True,
+                         skip_blank_lines=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, OSError,
+            ValueError, StopIteration) as err:
+        msg = " ".join(str(err).split())[:200]
+        raise ConfigError("file", path, f"a UTF-8 CSV file ({type(err).__name__}: {msg})") from None
+    seen: dict[str, int] = {}
+    for c in header:
+        seen[c] = seen.get(c, 0) + 1
+    dups = [c for c, k in seen.items() if k > 1 and c]
+    if dups:
+        raise ConfigError(f"{name} line 1 columns", _header(p),
+                          "each column once (names differ by more than case and spaces); "
+                          f"repeated: {', '.join(dups)}")
+    df.columns = [str(c).strip().lower().lstrip("\ufeff") for c in df.columns]
     if "value" in df.columns and "turnover" not in df.columns and "close" in df.columns:
         df = df.rename(columns={"value": "turnover"})
     kind_cols = ("date", "close") if "close" in df.columns or "value" not in df.columns else \
         ("date", "value")
     missing = [c for c in kind_cols if c not in df.columns]
     if missing:
-        raise ConfigError(f"{p.name} columns", list(df.columns),
+        raise ConfigError(f"{name} columns", list(df.columns),
                           "a header with date and close (and optionally open, high, low, "
                           f"volume, turnover, currency); missing {', '.join(missing)}")
-    for i, v in enumerate(df["date"], start=2):
-        ts = pd.to_datetime(v.strip(), errors="coerce", format="ISO8601") if v.strip() else pd.NaT
-        if ts is pd.NaT or pd.isna(ts):
-            raise ConfigError(f"{p.name} line {i} date", v, "a date like 2024-01-31")
+    lines = np.arange(2, len(df) + 2)
+    cols = [c for c in df.columns if c]
+    blank = np.ones(len(df), dtype=bool)
+    for c in cols:
+        blank &= (df[c].str.strip() == "").to_numpy(dtype=bool)
+    if blank.any():
+        df, lines = df[~blank], lines[~blank]
+    df = df.reset_index(drop=True)
+
+    def fail(mask: np.ndarray, col: str, allowed: str, given: pd.Series) -> None:
+        if mask.any():
+            k = int(np.flatnonzero(mask)[0])
+            raise ConfigError(f"{name} line {int(lines[k])} {col}", given.iloc[k], allowed)
+
+    raw_dates = df["date"].str.strip()
+    parsed = pd.to_datetime(raw_dates, errors="coerce", format="ISO8601")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    unparsed = parsed.isna().to_numpy()
+    fail(unparsed, "date", "a date like 2024-01-31", df["date"])
+    dates = _in_range_ns(parsed.to_numpy())
+    fail(np.isnat(dates), "date", f"a date from {DATE_RANGE}", df["date"])
+    df["date"] = dates
     for c in (*CSV_NUMERIC, "value"):
         if c not in df.columns:
             continue
-        for i, v in enumerate(df[c], start=2):
-            if v.strip() == "":
-                continue
-            try:
-                float(v.replace(",", "") if c in ("volume", "turnover") else v)
-            except ValueError:
-                raise ConfigError(f"{p.name} line {i} {c}", v, "a number") from None
+        text = df[c].str.strip()
+        if c in ("volume", "turnover"):
+            text = text.str.replace(",", "", regex=False)
+        empty = (text == "").to_numpy(dtype=bool)
+        num = pd.to_numeric(text.where(~empty, None), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan)
+        limit = MAX_AMOUNT if c in ("volume", "turnover") else MAX_PRICE
+        with np.errstate(invalid="ignore"):
+            fine = np.isfinite(num) & (np.abs(num) < limit)
+        fail(~empty & ~fine, c, f"a finite number below {limit:g} in size", df[c])
+        df[c] = num
     currency = None
     if "currency" in df.columns:
         vals = df["currency"].str.strip().str.upper()
         first = vals.iloc[0] if len(vals) else None
-        for i, v in enumerate(vals, start=2):
-            if v != first:
-                raise ConfigError(f"{p.name} line {i} currency", v,
-                                  f"one currency per file ({first} on line 2)")
+        fail((vals != first).to_numpy(dtype=bool), "currency",
+             f"one currency per file ({first} on line {int(lines[0])})", vals)
         currency = first
-    for c in ("volume", "turnover"):
-        if c in df.columns:
-            df[c] = df[c].str.replace(",", "", regex=False)
+    df.index = pd.Index(lines, name="line")
     return df, currency
 
 
@@ -333,8 +385,11 @@ def import_cmd(
         frame = df.drop(columns=[c for c in ("currency",) if c in df.columns])
         if kind != "price" and "value" not in frame.columns:
             frame = frame.rename(columns={"close": "value"})
+        lines = frame.index.to_numpy()
+        frame = frame.reset_index(drop=True)
         with Store(store) as st:
-            return st.write([(inst, frame)], source="csv", strict=strict)
+            return st.write([(inst, frame)], source="csv", strict=strict,
+                            where=f"{Path(file).name} line", rows=[lines])
 
     reports = cli.guarded(run)
     if json_out:
@@ -357,13 +412,19 @@ def export_cmd(
         with _existing_store(store, symbol) as st:
             return st.require(symbol), st.bars(symbol)
 
+    if out:  # refuse a bad target before reading the store
+        from gaemi.safe_write import check_target
+
+        cli.guarded(lambda: check_target(out, "--out"))
     inst, df = cli.guarded(load)
     df = df.reset_index()
     df["date"] = df["date"].dt.strftime("%Y-%m-%d")
     df["currency"] = inst.currency
     text = df.to_csv(index=False, float_format="%.10g")
     if out:
-        Path(out).write_text(text)
+        from gaemi.safe_write import atomic_write_text
+
+        cli.guarded(lambda: atomic_write_text(out, text, field="--out"))
     else:
         sys.stdout.write(text)
 
