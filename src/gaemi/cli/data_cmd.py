@@ -261,6 +261,20 @@ def _header(p: Path) -> list[str]:
         return next(csv.reader(fh), [])
 
 
+def _read_fast(p: Path, header: list[str]) -> pd.DataFrame | None:
+    """The CSV with its number columns parsed by read_csv's C float parser (empty cells NaN),
+    or None when any of them holds something else (then the text path names the line)."""
+    numeric = set(CSV_NUMERIC) | {"value"}
+    names = [h for h in header]
+    dtypes = {raw: (np.float64 if name in numeric else str)
+              for raw, name in zip(_header(p), names)}
+    try:
+        return pd.read_csv(p, dtype=dtypes, keep_default_na=False, na_values=[""],
+                           skipinitialspace=True, skip_blank_lines=False, encoding="utf-8-sig")
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
 def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
     """Read a CSV for import, vectorised: ConfigError naming the file, the line and the column
     for missing or case-duplicate columns, unparseable or out-of-range dates (the store's
@@ -278,8 +292,10 @@ def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
         raise ConfigError("file", path, "an existing CSV file")
     try:
         header = [str(c).strip().lower().lstrip("\ufeff") for c in _header(p)]
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True,
-                         skip_blank_lines=False, encoding="utf-8-sig")
+        df = _read_fast(p, header)
+        if df is None:  # a number column that is not plain floats: read as text, check below
+            df = pd.read_csv(p, dtype=str, keep_default_na=False, skipinitialspace=True,
+                             skip_blank_lines=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, OSError,
             ValueError, StopIteration) as err:
         msg = " ".join(str(err).split())[:200]
@@ -303,10 +319,10 @@ def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
                           "a header with date and close (and optionally open, high, low, "
                           f"volume, turnover, currency); missing {', '.join(missing)}")
     lines = np.arange(2, len(df) + 2)
-    cols = [c for c in df.columns if c]
     blank = np.ones(len(df), dtype=bool)
-    for c in cols:
-        blank &= (df[c].str.strip() == "").to_numpy(dtype=bool)
+    for c in df.columns:
+        col = df[c]
+        blank &= (col.isna() if col.dtype.kind == "f" else col == "").to_numpy(dtype=bool)
     if blank.any():
         df, lines = df[~blank], lines[~blank]
     df = df.reset_index(drop=True)
@@ -327,6 +343,13 @@ def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
     df["date"] = dates
     for c in (*CSV_NUMERIC, "value"):
         if c not in df.columns:
+            continue
+        if df[c].dtype.kind == "f":  # parsed by read_csv: empty cells are NaN
+            num = df[c].to_numpy(dtype=np.float64)
+            limit = MAX_AMOUNT if c in ("volume", "turnover") else MAX_PRICE
+            with np.errstate(invalid="ignore"):
+                fine = np.isnan(num) | (np.isfinite(num) & (np.abs(num) < limit))
+            fail(~fine, c, f"a finite number below {limit:g} in size", df[c])
             continue
         text = df[c].str.strip()
         if c in ("volume", "turnover"):
