@@ -269,10 +269,14 @@ def _read_fast(p: Path, header: list[str]) -> pd.DataFrame | None:
     dtypes = {raw: (np.float64 if name in numeric else str)
               for raw, name in zip(_header(p), names)}
     try:
-        return pd.read_csv(p, dtype=dtypes, keep_default_na=False, na_values=[""],
-                           skipinitialspace=True, skip_blank_lines=False, encoding="utf-8-sig")
+        df = pd.read_csv(p, dtype=dtypes, keep_default_na=False, na_values=[""],
+                         skipinitialspace=True, skip_blank_lines=False, encoding="utf-8-sig")
     except (ValueError, TypeError, OverflowError):
         return None
+    for c in df.columns:
+        if df[c].dtype.kind != "f":
+            df[c] = df[c].fillna("")
+    return df
 
 
 def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:

@@ -487,7 +487,7 @@ def _check_header(path: Path) -> None:
         if not path.is_file():
             raise DataError(f"store {path}: not a file")
         with open(path, "rb") as fh:
-            head = fh.read(12)
+            head = fh.read(16)
     except OSError as err:
         raise DataError(f"store {path}: cannot read it ({_one_line(err)})") from err
     if not head:
