@@ -38,3 +38,9 @@ def block_generator(entropy: int, block: int, *purpose: int) -> np.random.Genera
 def blocks_for(path_start: int, path_stop: int) -> range:
     """Block numbers covering paths ``[path_start, path_stop)``."""
     return range(path_start // PATH_BLOCK, -(-path_stop // PATH_BLOCK))
+
+
+COLLAPSE_STREAM = 0x636F6C6C
+"""Purpose key of the collapse/delisting draws: block ``b``'s draws for an asset with key ``k``
+come from ``block_generator(entropy, b, COLLAPSE_STREAM, k)``, a stream of their own, so turning
+a hazard on or off changes no other random number."""

@@ -17,6 +17,8 @@ holding = st.fixed_dictionaries(
         "termination_drop": st.sampled_from([None, 0.5]),
         "structure": st.sampled_from([None, "swap", "futures"]),
         "u": st.integers(0, 1),
+        "collapse_hazard": st.sampled_from([None, None, 0.0, 3.0]),  # None: a's class default (altcoin)
+        "collapse_drop": st.sampled_from([None, 0.5, 1.0]),
     }
 )
 
@@ -35,6 +37,9 @@ def plans(draw):
             d["termination_drop"] = h["termination_drop"]
         if h["structure"]:
             d["structure"] = h["structure"]
+        for k in ("collapse_hazard", "collapse_drop"):
+            if h[k] is not None:
+                d[k] = h[k]
         holdings.append(d)
     if dep_w:
         holdings.append({"asset": "deposit", "weight": 1.0 - float(sum(w))})
@@ -69,8 +74,9 @@ def plans(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plan=plans(), seed=st.integers(0, 2**32 - 1), per_path_months=st.booleans(), per_path_goal=st.booleans())
-def test_compiled_equals_reference(plan, seed, per_path_months, per_path_goal):
+@given(plan=plans(), seed=st.integers(0, 2**32 - 1), per_path_months=st.booleans(), per_path_goal=st.booleans(),
+       collapses=st.booleans())
+def test_compiled_equals_reference(plan, seed, per_path_months, per_path_goal, collapses):
     rng = np.random.default_rng(seed)
     rows, n_days = 400, 150
     n_paths = int(rng.choice([24, 150]))  # one partial lock-step group of 64, or two full and a partial
@@ -90,7 +96,11 @@ def test_compiled_equals_reference(plan, seed, per_path_months, per_path_goal):
     block = PathBlock(0, returns, rates, gaps, index, nm)
     spec = build_spec(plan, ["a", "b", "fx:USD", "fx:KRW"], ["us_effr", "r", "kr_cd91"], n_days,
                       rate_basis={"us_effr": 360.0, "r": 365.0, "kr_cd91": 365.0},
-                      asset_currency=lambda n: {"a": "USD", "b": "KRW"}[n])
+                      asset_currency=lambda n: {"a": "USD", "b": "KRW"}[n],
+                      # collapses (docs/risks.md): a is an altcoin (0.2 a year unless the holding says),
+                      # b has no hazard unless the holding says
+                      collapse_seed=seed if collapses else None,
+                      asset_class=lambda n: {"a": "altcoin", "b": "stock"}[n])
     if per_path_goal and spec.goal_target.shape[1]:  # a goal that differs by path (home-price index)
         import dataclasses
 

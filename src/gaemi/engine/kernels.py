@@ -62,7 +62,7 @@ Policy = namedtuple(
     "Policy",
     "inst_weight risky_weight fee_daily inst_term deposit_weight capital saving_sched has_goal loan_to_equity "
     "maintenance deadline sale_all haircut tier_days tier_rates margin_on_contrib rebal_rule rebal_threshold "
-    "graduate stop_drawdown wipeout_floor ruin_floor track_inst maturity maturity_repay extension_rate",
+    "graduate stop_drawdown wipeout_floor ruin_floor track_inst maturity maturity_repay extension_rate collapse_keep",
 )
 # One group's state: one array per quantity, one element per lane (value, alive, term_hit:
 # one row per holding).
@@ -72,7 +72,7 @@ Lanes = namedtuple(
     "fund_growth under_growth tier_rate tier_hi risky goal_today "
     "stop_alarm dd_keep floor_alarm goal_gate call_day month m_idx goal_day stop_day first_forced n_forced n_calls "
     "wipe_day ruin_day "
-    "graduated stopped nm value alive term_hit sa sb sc sw draw_p draw_s n_draw mat_due",
+    "graduated stopped nm value alive term_hit sa sb sc sw draw_p draw_s n_draw mat_due cday",
 )
 # The alarms make "may a rule act today?" one cheap test per lane: a lane is looked at in
 # scalar code when its wealth is below ``peak * stop_alarm`` (the stop-loss; -inf when none is
@@ -84,7 +84,11 @@ Lanes = namedtuple(
 # The margin loan is a book of draws (:mod:`gaemi.engine.margin_draws`: ``draw_p``, ``draw_s``,
 # ``n_draw``); ``tier_rate`` caches its annual interest, sum of principal x rate, ``tier_hi`` the
 # loan clock (``age``) past which a draw changes tier or matures, and ``mat_due`` whether a draw
-# past maturity is to be repaid by selling.
+# past maturity is to be repaid by selling. ``cday`` (one row per holding) is the session on which
+# the holding collapses (:data:`NEVER`: not on this path; docs/risks.md): its gross return is
+# ``collapse_keep`` (1 - drop) that session and 1 after it (:func:`_collapsed`), and it pays no
+# fee from then on and can no longer be terminated.
+NEVER = np.iinfo(np.int64).max
 
 
 # --------------------------------------------------------------------------- market tables
@@ -137,6 +141,13 @@ def _fund_gross(lev, r_held, cost, r_fx, cut):
     g = fma(lev, r_held - r_fx, (1.0 + cost) * gf)
     g = 0.0 if g < 0.0 else g
     return g, cut > 0.0 and g <= (1.0 - cut) * gf
+
+
+@njit(cache=True, inline="always")
+def _collapsed(g, d, c, keep):
+    """A holding's gross return on session ``d`` given its collapse session ``c``: the market's
+    ``g`` before it, ``keep`` (1 - drop) on it, 1 after it (delisted: what is left sits idle)."""
+    return g if d < c else (keep if d == c else 1.0)
 
 
 @njit(cache=True)
@@ -200,7 +211,7 @@ def _lane_rows(rows, n, value, dtype):
 
 
 @njit(cache=True)
-def _new_lanes(n, pol, key0, key1, path0, seeded):
+def _new_lanes(n, pol, key0, key1, path0, seeded, collapse_day):
     n_inst = pol.inst_weight.shape[0]
     capital = pol.capital
     floor = max(pol.wipeout_floor * capital, pol.ruin_floor * capital)
@@ -224,7 +235,13 @@ def _new_lanes(n, pol, key0, key1, path0, seeded):
         _lane(n, 0, u8), _lane(n, 0, u8), _lane(n, 0, u8), _lane(n, 0, u8),
         _lane_rows(L.MAX_DRAWS, n, 0.0, f8), _lane_rows(L.MAX_DRAWS, n, 0.0, f8), _lane(n, 0, i8),
         _lane(n, False, b1),  # the margin draws' book, whether a draw is due
+        _lane_rows(n_inst, n, NEVER, i8),  # collapse sessions
     )
+    if collapse_day.shape[1] > 0:  # (holdings, lanes), -1 = never
+        for i in range(n_inst):
+            for l in range(n):
+                c = collapse_day[i, l]
+                lanes.cday[i, l] = c if c >= 0 else NEVER
     first = pol.loan_to_equity * pol.risky_weight * capital
     if first > 0.0:  # the initial loan is the first draw
         for l in range(n):
@@ -268,6 +285,11 @@ def _write_outputs(lanes, f_out, i_out):
         i_out[l, L.WIPEOUT_DAY] = lanes.wipe_day[l]
         i_out[l, L.STOP_DAY] = lanes.stop_day[l]
         i_out[l, L.N_CALLS] = lanes.n_calls[l]
+        first = NEVER
+        for i in range(lanes.cday.shape[0]):
+            c = lanes.cday[i, l]
+            first = c if c < first else first
+        i_out[l, L.COLLAPSE_DAY] = first if first != NEVER else -1
 
 
 # --------------------------------------------------------------------------- per-lane helpers
@@ -402,6 +424,7 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     value, alive, term_hit = lanes.value, lanes.alive, lanes.term_hit
     sa, sb, sc, sw = lanes.sa, lanes.sb, lanes.sc, lanes.sw
     draw_p, draw_s, n_draw, mat_due = lanes.draw_p, lanes.draw_s, lanes.n_draw, lanes.mat_due
+    cday = lanes.cday
     n_inst = value.shape[0]
     # the market tables
     table, term = mkt.table, mkt.term
@@ -459,6 +482,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
     c_kgap = n_inst  # day_k: each holding's cost of the day, then the gap and the deposit's rate
     fee0 = fee_daily[0] if n_inst > 0 else 0.0
     fee1 = fee_daily[1] if n_inst > 1 else 0.0
+    keep_c = pol.collapse_keep
+    keep0 = keep_c[0] if n_inst > 0 else 1.0
+    keep1 = keep_c[1] if n_inst > 1 else 1.0
     for l in range(n):
         new_today[l] = False
     if d_start == 0:  # months a lane does not reach stay NaN (the outputs' contract)
@@ -528,9 +554,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     x1 = fma(lev1, own_ret[u1, q], cost1)
                     g0 = 1.0 + (-1.0 if x0 < -1.0 else x0)
                     g1 = 1.0 + (-1.0 if x1 < -1.0 else x1)
-                    fees_paid[l] = fma(v1, fee1, fma(v0, fee0, fees_paid[l]))
-                    y0 = v0 * g0
-                    y1 = v1 * g1
+                    c0 = cday[0, l]
+                    c1 = cday[1, l]
+                    fees_paid[l] = fma(v1, fee1 if d < c1 else 0.0, fma(v0, fee0 if d < c0 else 0.0, fees_paid[l]))
+                    y0 = v0 * _collapsed(g0, d, c0, keep0)
+                    y1 = v1 * _collapsed(g1, d, c1, keep1)
                     value[0, l] = y0
                     value[1, l] = y1
                     rk = y0 + y1
@@ -561,9 +589,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                     v1 = value[1, l]
                     g0 = table[r, 0]
                     g1 = table[r, 1]
-                    fees_paid[l] = fma(v1, fee1, fma(v0, fee0, fees_paid[l]))
-                    y0 = v0 * g0
-                    y1 = v1 * g1
+                    c0 = cday[0, l]
+                    c1 = cday[1, l]
+                    fees_paid[l] = fma(v1, fee1 if d < c1 else 0.0, fma(v0, fee0 if d < c0 else 0.0, fees_paid[l]))
+                    y0 = v0 * _collapsed(g0, d, c0, keep0)
+                    y1 = v1 * _collapsed(g1, d, c1, keep1)
                     value[0, l] = y0
                     value[1, l] = y1
                     rk = y0 + y1
@@ -592,8 +622,9 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             for l in range(n):
                 v0 = value[0, l]
                 g0 = table[own + np.uint64(l) if own_rows else np.uint64(row[l]), 0]
-                fees_paid[l] += v0 * fee0
-                y0 = v0 * g0
+                c0 = cday[0, l]
+                fees_paid[l] += v0 * (fee0 if d < c0 else 0.0)
+                y0 = v0 * _collapsed(g0, d, c0, keep0)
                 value[0, l] = y0
                 risky[l] = y0
                 fund_growth[l] *= g0 if track == 0 else 1.0
@@ -604,9 +635,11 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 v1 = value[1, l]
                 g0 = table[r, 0]
                 g1 = table[r, 1]
-                fees_paid[l] = (fees_paid[l] + v0 * fee0) + v1 * fee1
-                y0 = v0 * g0
-                y1 = v1 * g1
+                c0 = cday[0, l]
+                c1 = cday[1, l]
+                fees_paid[l] = (fees_paid[l] + v0 * (fee0 if d < c0 else 0.0)) + v1 * (fee1 if d < c1 else 0.0)
+                y0 = v0 * _collapsed(g0, d, c0, keep0)
+                y1 = v1 * _collapsed(g1, d, c1, keep1)
                 value[0, l] = y0
                 value[1, l] = y1
                 risky[l] = y0 + y1
@@ -616,16 +649,18 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
                 risky[l] = 0.0
         for i in range(n_inst if plain else 0, n_inst):
             fee = fee_daily[i]
+            keep = keep_c[i]
             if inst_term[i] > 0.0:  # a fund that can be terminated: held, and the row's drop deep enough
                 for l in range(n):
                     r = own + np.uint64(l) if own_rows else np.uint64(row[l])  # (unsigned: no wraparound test)
                     v = value[i, l]
-                    hit = term[i, r] and v != 0.0
+                    c = cday[i, l]
+                    hit = term[i, r] and v != 0.0 and d < c
                     term_hit[i, l] = hit
                     any_term |= hit
-                    fees_paid[l] += v * fee
+                    fees_paid[l] += v * (fee if d < c else 0.0)
                     g = table[r, i]
-                    y = v * g
+                    y = v * _collapsed(g, d, c, keep)
                     value[i, l] = y
                     risky[l] += y
                     if i == track:
@@ -633,17 +668,19 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
             elif i == track:  # the tracked fund's own growth, held or not (the drag report)
                 for l in range(n):
                     v = value[i, l]
-                    fees_paid[l] += v * fee
+                    c = cday[i, l]
+                    fees_paid[l] += v * (fee if d < c else 0.0)
                     g = table[np.uint64(row[l]), i]
-                    y = v * g
+                    y = v * _collapsed(g, d, c, keep)
                     value[i, l] = y
                     risky[l] += y
                     fund_growth[l] *= g
             else:
                 for l in range(n):
                     v = value[i, l]
-                    fees_paid[l] += v * fee
-                    y = v * table[np.uint64(row[l]), i]
+                    c = cday[i, l]
+                    fees_paid[l] += v * (fee if d < c else 0.0)
+                    y = v * _collapsed(table[np.uint64(row[l]), i], d, c, keep)
                     value[i, l] = y
                     risky[l] += y
         if any_term:  # the fund's remaining value goes to the deposit
@@ -1046,7 +1083,8 @@ def _run_group(mode, lanes, mkt, pol, index, new_month, goal_target, p_restart, 
 def _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched, goal_target,
             loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
             maturity_days, maturity_repay, extension_rate,
-            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst):
+            rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+            inst_collapse_keep):
     """The plan's policy as a plain tuple in :data:`Policy` order."""
     risky_weight = 0.0
     for i in range(inst_under.shape[0]):
@@ -1054,7 +1092,7 @@ def _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, ca
     return (inst_weight, risky_weight, inst_expense / 252.0, inst_term, deposit_weight, capital, saving_sched,
             goal_target.shape[1] > 0, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days,
             tier_rates, margin_on_contrib, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
-            ruin_floor, track_inst, maturity_days, maturity_repay, extension_rate)
+            ruin_floor, track_inst, maturity_days, maturity_repay, extension_rate, inst_collapse_keep)
 
 
 @njit(cache=True)
@@ -1073,11 +1111,19 @@ def _rows_of(table, a, b):
     return table
 
 
+@njit(cache=True)
+def _cols_of(collapse_day, a, b):
+    """Columns (paths) ``a:b`` of the collapse sessions, or none when no path can collapse."""
+    if collapse_day.shape[1] > 0:
+        return collapse_day[:, a:b]
+    return collapse_day[:, 0:0]
+
+
 @njit(cache=True, nogil=True)
 def _group_job(mode, mkt_t, pol_t, seeded, key0, key1, path0, index, new_month, goals, p_restart, n_days,
-               month_wealth, f_out, i_out):
+               collapse_day, month_wealth, f_out, i_out):
     pol = Policy(*pol_t)
-    lanes = _new_lanes(f_out.shape[0], pol, key0, key1, path0, seeded)
+    lanes = _new_lanes(f_out.shape[0], pol, key0, key1, path0, seeded, collapse_day)
     _run_group(mode, lanes, Market(*mkt_t), pol, index, new_month, goals, p_restart, n_days, 0, n_days, month_wealth,
                f_out, i_out)
 
@@ -1091,6 +1137,7 @@ def run_block(
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
     maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+    inst_collapse_keep, collapse_day,
     month_wealth, f_out, i_out,
 ):
     """Simulate every path of a block (rows given by ``index``, paths x days); writes into
@@ -1101,15 +1148,15 @@ def run_block(
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
                     margin_on_contrib, maturity_days, maturity_repay, extension_rate, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
-                    ruin_floor, track_inst)
+                    ruin_floor, track_inst, inst_collapse_keep)
     n_paths, n_days = index.shape
     goals = _goal_rows(goal_target, n_days)
     for g in prange((n_paths + LANES - 1) // LANES):
         a = g * LANES
         b = min(a + LANES, n_paths)
         _group_job(ROWS_INDEX, mkt_t, pol_t, False, np.uint64(0), np.uint64(0), 0, index[a:b],
-                   _rows_of(new_month, a, b), _rows_of(goals, a, b), 1.0, n_days, month_wealth[:, a:b], f_out[a:b],
-                   i_out[a:b])
+                   _rows_of(new_month, a, b), _rows_of(goals, a, b), 1.0, n_days, _cols_of(collapse_day, a, b),
+                   month_wealth[:, a:b], f_out[a:b], i_out[a:b])
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -1122,6 +1169,7 @@ def run_block_bootstrap(
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
     maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+    inst_collapse_keep, collapse_day,
     month_wealth, f_out, i_out,
 ):
     """The fused path: each lane draws its stationary-bootstrap rows inline from its own SFC64
@@ -1133,7 +1181,7 @@ def run_block_bootstrap(
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
                     margin_on_contrib, maturity_days, maturity_repay, extension_rate, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
-                    ruin_floor, track_inst)
+                    ruin_floor, track_inst, inst_collapse_keep)
     n_paths = f_out.shape[0]
     goals = _goal_rows(goal_target, n_days)
     no_index = np.zeros((1, 1), dtype=np.int64)
@@ -1141,7 +1189,8 @@ def run_block_bootstrap(
         a = g * LANES
         b = min(a + LANES, n_paths)
         _group_job(ROWS_BOOTSTRAP, mkt_t, pol_t, True, key0, key1, path_start + a, no_index, new_month,
-                   _rows_of(goals, a, b), 1.0 / mean_block, n_days, month_wealth[:, a:b], f_out[a:b], i_out[a:b])
+                   _rows_of(goals, a, b), 1.0 / mean_block, n_days, _cols_of(collapse_day, a, b), month_wealth[:, a:b],
+                   f_out[a:b], i_out[a:b])
 
 
 GEN_WINDOW = 640  # days generated at a time by a parametric group (returns 320 KB: in L2; 4 calls for 10 years)
@@ -1211,7 +1260,7 @@ def _market_rows_window(d0, n_win, n, returns, rates, gap_days, inst_under, inst
 @njit(cache=True, nogil=True)
 def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev, inst_expense,
                     inst_spread, inst_rate_col, inst_basis, inst_term, inst_fx, dep_rate_col, dep_rate_fixed, dep_spread,
-                    track_inst, pol_t, goals, month_wealth, f_out, i_out):
+                    track_inst, pol_t, goals, collapse_day, month_wealth, f_out, i_out):
     """One group of parametric paths: a window of days at a time, generate the lanes' returns in
     lock-step (:func:`~gaemi.scenarios.parametric_kernel.generate_window`), price the holdings on
     them and run the group's days."""
@@ -1233,7 +1282,7 @@ def _parametric_job(path0, n_days, gen_args, rates, gap_days, new_month, inst_un
     fee_daily = inst_expense / 252.0
     day_k = np.empty((GEN_WINDOW, n_inst + 2))
     pol = Policy(*pol_t)
-    lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False)
+    lanes = _new_lanes(n, pol, np.uint64(0), np.uint64(0), 0, False, collapse_day)
     # lanes read consecutive rows: contiguous per column
     has_fx = False
     for i in range(n_inst):
@@ -1263,6 +1312,7 @@ def run_block_parametric(
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
     maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+    inst_collapse_keep, collapse_day,
     month_wealth, f_out, i_out,
 ):
     """The fused path for parametric futures: each group generates its lanes' returns in
@@ -1273,7 +1323,7 @@ def run_block_parametric(
     pol_t = _policy(inst_under, inst_expense, inst_term, inst_weight, deposit_weight, capital, saving_sched,
                     goal_target, loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates,
                     margin_on_contrib, maturity_days, maturity_repay, extension_rate, rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor,
-                    ruin_floor, track_inst)
+                    ruin_floor, track_inst, inst_collapse_keep)
     n_paths = f_out.shape[0]
     goals = _goal_rows(goal_target, n_days)
     for g in prange((n_paths + LANES - 1) // LANES):
@@ -1281,5 +1331,5 @@ def run_block_parametric(
         b = min(a + LANES, n_paths)
         _parametric_job(path_start + a, n_days, gen_args, rates, gap_days, new_month, inst_under, inst_lev,
                         inst_expense, inst_spread, inst_rate_col, inst_basis, inst_term, inst_fx, dep_rate_col,
-                        dep_rate_fixed, dep_spread, track_inst, pol_t, _rows_of(goals, a, b), month_wealth[:, a:b],
-                        f_out[a:b], i_out[a:b])
+                        dep_rate_fixed, dep_spread, track_inst, pol_t, _rows_of(goals, a, b),
+                        _cols_of(collapse_day, a, b), month_wealth[:, a:b], f_out[a:b], i_out[a:b])

@@ -16,7 +16,11 @@ Order of events within a session ``d`` (both implementations follow it):
    value paid into the deposit. A fund on an underlying in another currency (``inst_fx >= 0``,
    the column of that currency's return in the plan's) resets in its own currency, ``r_u`` being
    ``(1 + r_held) / (1 + r_fx) - 1``, and its holder earns ``(1 + R)(1 + r_fx)``. The deposit earns
-   ``rate * gap_days / 365``. The margin loan is a book of draws (the initial loan, each
+   ``rate * gap_days / 365``. A holding that collapses (``collapse_day``: the session, per
+   holding and path, -1 = never; docs/risks.md) has gross return ``inst_collapse_keep`` (1 -
+   drop) on that session instead of the market's, and 1 on every later one (what is left, and
+   what the plan keeps putting in, sits idle); it pays no fee from that session on and can no
+   longer be terminated. The tracked fund's own growth (the drag report) is the market's. The margin loan is a book of draws (the initial loan, each
    levered monthly purchase), oldest first: each pays simple interest on its principal,
    ``principal * rate(age) * gap_days / 365``, where ``age`` is the calendar days since that draw
    (stepped tiers, 체차; past ``maturity_days`` an extended draw pays ``extension_rate`` if set),
@@ -211,6 +215,7 @@ def run_block_reference(
     loan_to_equity, maintenance, deadline, sale_all, haircut, tier_days, tier_rates, margin_on_contrib,
     maturity_days, maturity_repay, extension_rate,
     rebal_rule, rebal_threshold, graduate, stop_drawdown, wipeout_floor, ruin_floor, track_inst,
+    inst_collapse_keep, collapse_day,
     month_wealth, f_out, i_out,
 ):
     """Same contract as :func:`gaemi.engine.kernels.run_block`."""
@@ -252,6 +257,11 @@ def run_block_reference(
     paths = np.arange(n_paths)
     inv_basis = 1.0 / inst_basis
     fee_daily = inst_expense / 252.0
+    # each holding's collapse session per path (-1 = never, here a session no path reaches)
+    never = np.iinfo(np.int64).max
+    cday = np.full((n_inst, n_paths), never, dtype=np.int64)
+    if collapse_day.shape[1]:
+        cday = np.where(collapse_day >= 0, collapse_day, never)
 
     def risky_sum():
         total = np.zeros(n_paths)
@@ -280,7 +290,10 @@ def run_block_reference(
             rf = rates[row, inst_rate_col[i]] * gap * inv_basis[i]
             cost = (1.0 - lev) * rf - inst_spread[i] * gap * inv_basis[i] - fee_daily[i]
             g, ends = _gross(lev, returns[row, inst_under[i]], cost, returns, row, inst_fx[i], inst_term[i])
-            fees_paid = np.where(held, fees_paid + value[:, i] * fee_daily[i], fees_paid)
+            before = d < cday[i]  # not yet collapsed: the market's day
+            g = np.where(before, g, np.where(d == cday[i], inst_collapse_keep[i], 1.0))
+            ends = ends & before
+            fees_paid = np.where(held & before, fees_paid + value[:, i] * fee_daily[i], fees_paid)
             value[:, i] = np.where(held, value[:, i] * g, value[:, i])
             if inst_term[i] > 0.0:
                 term = held & ends
@@ -506,3 +519,5 @@ def run_block_reference(
     i_out[:, L.WIPEOUT_DAY] = wipe_day
     i_out[:, L.STOP_DAY] = stop_day
     i_out[:, L.N_CALLS] = n_calls
+    first_collapse = cday.min(axis=0) if n_inst else np.full(n_paths, never)
+    i_out[:, L.COLLAPSE_DAY] = np.where(first_collapse != never, first_collapse, -1)

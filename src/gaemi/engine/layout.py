@@ -10,11 +10,12 @@ FLOAT_NAMES = (
     "fund_growth", "underlying_growth",
 )
 
-# integer outputs (-1 = never)
-GOAL_DAY, GRADUATED, FIRST_FORCED_DAY, N_FORCED, WIPEOUT_DAY, STOP_DAY, N_CALLS, RUIN_DAY = range(8)
-N_INT = 8
+# integer outputs (-1 = never); COLLAPSE_DAY: the first session on which any holding collapsed
+# (docs/risks.md), whether or not it was still held
+GOAL_DAY, GRADUATED, FIRST_FORCED_DAY, N_FORCED, WIPEOUT_DAY, STOP_DAY, N_CALLS, RUIN_DAY, COLLAPSE_DAY = range(9)
+N_INT = 9
 INT_NAMES = ("goal_day", "graduated", "first_forced_day", "n_forced", "wipeout_day", "stop_day", "n_calls",
-             "ruin_day")
+             "ruin_day", "collapse_day")
 
 # rebalance rules
 REBAL_NONE, REBAL_MONTHLY, REBAL_THRESHOLD = 0, 1, 2

@@ -37,6 +37,39 @@ def _outputs(n_paths: int, n_months: int) -> RawPaths:
                     np.zeros((n_paths, L.N_INT), dtype=np.int64))
 
 
+def collapse_days(spec: EngineSpec, path_start: int, path_stop: int, n_days: int) -> np.ndarray:
+    """Each holding's collapse session on paths ``[path_start, path_stop)``: (holdings, paths)
+    int64, -1 = not within ``n_days`` (docs/risks.md); a (holdings, 0) array when no holding
+    can collapse.
+
+    A holding with hazard ``h`` per year collapses at ``t = E / h`` years, ``E`` a standard
+    exponential, on session ``floor(t * days_per_year)``. ``E`` is drawn per asset (holdings
+    on one asset share it) from the path block's own stream for that asset
+    (:data:`gaemi.rng.COLLAPSE_STREAM`), so the numbers depend on the seed and the path alone:
+    not on the chunk, the worker, the other holdings, or any other random draw."""
+    from gaemi.rng import COLLAPSE_STREAM, PATH_BLOCK, block_generator, blocks_for
+
+    n_inst = len(spec.inst_under)
+    if not spec.has_collapse or path_stop <= path_start:
+        return np.full((n_inst, 0), -1, dtype=np.int64)
+    out = np.full((n_inst, path_stop - path_start), -1, dtype=np.int64)
+    blocks = blocks_for(path_start, path_stop)
+    lo = path_start - blocks[0] * PATH_BLOCK
+    draws: dict[int, np.ndarray] = {}
+    for i in range(n_inst):
+        rate = float(spec.inst_collapse_rate[i])
+        if rate <= 0.0:
+            continue
+        key = int(spec.inst_collapse_key[i])
+        if key not in draws:
+            e = np.concatenate([block_generator(spec.collapse_seed, b, COLLAPSE_STREAM, key)
+                                .standard_exponential(PATH_BLOCK) for b in blocks])
+            draws[key] = e[lo:lo + path_stop - path_start]
+        day = np.floor(draws[key] / rate * spec.days_per_year)
+        out[i] = np.where(day < n_days, day, -1.0).astype(np.int64)
+    return out
+
+
 def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementation: str = "compiled") -> RawPaths:
     """Simulate one block of paths."""
     out = _outputs(block.n_paths, n_months)
@@ -48,7 +81,8 @@ def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementa
         np.ascontiguousarray(block.gap_days, dtype=np.float64),
         np.ascontiguousarray(block.index, dtype=np.int64),
         np.ascontiguousarray(block.new_month, dtype=np.bool_),
-        *spec.kernel_args(),
+        *spec.kernel_args(collapse_days(spec, block.path_start, block.path_start + block.n_paths,
+                                        block.index.shape[1])),
         out.month_wealth.T if compiled else out.month_wealth, out.floats, out.ints,
     )
     return out
@@ -81,7 +115,7 @@ def run_bootstrap_fused(spec: EngineSpec, scenarios, path_start: int, path_stop:
         np.ascontiguousarray(table.rates, dtype=np.float64),
         np.ascontiguousarray(table.gap_days, dtype=np.float64),
         np.ascontiguousarray(table.new_month, dtype=np.bool_),
-        *spec.kernel_args(),
+        *spec.kernel_args(collapse_days(spec, path_start, path_stop, scenarios.n_days)),
         out.month_wealth.T, out.floats, out.ints,
     )
     return out
@@ -101,7 +135,7 @@ def run_parametric_fused(spec: EngineSpec, scenarios, path_start: int, path_stop
         np.ascontiguousarray(table.rates, dtype=np.float64),
         np.ascontiguousarray(table.gap_days, dtype=np.float64),
         np.ascontiguousarray(table.new_month, dtype=np.bool_),
-        *spec.kernel_args(),
+        *spec.kernel_args(collapse_days(spec, path_start, path_stop, scenarios.n_days)),
         out.month_wealth.T, out.floats, out.ints,
     )
     return out

@@ -3,6 +3,8 @@ beyond unit conversion and schedules)."""
 
 from __future__ import annotations
 
+import dataclasses
+import zlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +22,17 @@ def _asset_currency(name: str) -> str:
     from gaemi.data import series_info
 
     return series_info(name).currency
+
+
+def _asset_class(name: str) -> str:
+    """The asset class of series ``name`` (:func:`gaemi.data.asset_class.asset_class`); "" for a
+    name gaemi does not know (no default collapse hazard)."""
+    from gaemi.data.asset_class import asset_class
+
+    try:
+        return asset_class(name)
+    except ConfigError:
+        return ""
 
 
 def _rate_basis(name: str) -> float:
@@ -118,8 +131,26 @@ class EngineSpec:
     wipeout_floor: float
     ruin_floor: float
     track_inst: int
+    # the collapse/delisting hazard (docs/risks.md): per holding, the rate per year, what a
+    # collapse leaves (1 - drop) and the key of the asset's draw (holdings on one asset share it);
+    # ``collapse_seed`` the entropy of the draws, -1 = no collapses (one real path replayed)
+    inst_collapse_rate: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0))
+    inst_collapse_keep: np.ndarray = dataclasses.field(default_factory=lambda: np.ones(0))
+    inst_collapse_key: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    collapse_seed: int = -1
+    days_per_year: float = 252.0
 
-    def kernel_args(self) -> tuple:
+    @property
+    def has_collapse(self) -> bool:
+        """Whether any holding can collapse on some path."""
+        return self.collapse_seed >= 0 and bool(np.any(self.inst_collapse_rate > 0.0))
+
+    def kernel_args(self, collapse_day: np.ndarray | None = None) -> tuple:
+        """The kernels' plan arguments, ending with ``collapse_day`` ((holdings, paths) int64
+        sessions, -1 = never: :func:`gaemi.engine.run.collapse_days`); None = no collapse on any
+        path (a (holdings, 0) array)."""
+        if collapse_day is None:
+            collapse_day = np.full((len(self.inst_under), 0), -1, dtype=np.int64)
         return (
             self.inst_under, self.inst_lev, self.inst_expense, self.inst_spread, self.inst_rate_col,
             self.inst_basis, self.inst_term, self.inst_weight, self.inst_fx,
@@ -129,7 +160,7 @@ class EngineSpec:
             self.tier_days, self.tier_rates, self.margin_on_contrib,
             self.maturity_days, self.maturity_repay, self.extension_rate,
             self.rebal_rule, self.rebal_threshold, self.graduate, self.stop_drawdown, self.wipeout_floor,
-            self.ruin_floor, self.track_inst,
+            self.ruin_floor, self.track_inst, self.inst_collapse_keep, collapse_day,
         )
 
 
@@ -152,8 +183,17 @@ def build_spec(
     rate_basis: dict[str, float] | None = None,
     asset_currency: Callable[[str], str] = _asset_currency,
     days_per_year: float = 252.0,
+    collapse_seed: int | None = None,
+    asset_class: Callable[[str], str] = _asset_class,
 ) -> EngineSpec:
     """Translate ``plan`` for scenarios with the given underlyings and rate columns.
+
+    ``collapse_seed``: the entropy of the collapse/delisting draws (the run's seed); None = no
+    collapses at all (a replay of one real path, e.g. a backtest). Each holding's hazard is its
+    own ``collapse_hazard`` or the default of its asset's class (``asset_class``;
+    :meth:`gaemi.config.plan.Holding.collapse`); a path's collapse session is
+    ``floor(t * days_per_year)`` for an exponential time ``t`` (years) with that rate
+    (:func:`gaemi.engine.run.collapse_days`).
 
     The goal target on day ``d`` is ``amount * (1 + growth) ** ((d + 1) / days_per_year)``;
     the saving in month ``m`` (1-based) is ``monthly_saving * (1 + saving_growth) ** ((m - 1) // 12)``.
@@ -170,6 +210,7 @@ def build_spec(
     from gaemi.instruments.leveraged_fund import default_structure, spread_exposure
 
     under, lev, exp, spr, rcol, bas, term, w, fxc = [], [], [], [], [], [], [], [], []
+    c_rate, c_keep, c_key = [], [], []
     for k, h in enumerate(plan.holdings):
         if h.asset == "deposit":
             continue
@@ -191,6 +232,10 @@ def build_spec(
         bas.append(basis.get(rname) or _rate_basis(rname))
         term.append(h.termination_drop or 0.0)
         w.append(h.weight)
+        hz, drop = h.collapse(asset_class(h.asset) if h.collapse_hazard is None else None)
+        c_rate.append(hz)
+        c_keep.append(1.0 - drop)
+        c_key.append(collapse_key(h.asset))
 
     dep = plan.deposit
     dep_col = col(dep.series, "deposit.series") if dep.series else -1
@@ -235,4 +280,21 @@ def build_spec(
         wipeout_floor=float(plan.wipeout_floor),
         ruin_floor=float(plan.ruin_floor),
         track_inst=next((k for k, x in enumerate(lev) if x != 1.0), -1),
+        inst_collapse_rate=np.array(c_rate, dtype=float),
+        inst_collapse_keep=np.array(c_keep, dtype=float),
+        inst_collapse_key=np.array(c_key, dtype=np.int64),
+        collapse_seed=-1 if collapse_seed is None else _collapse_entropy(collapse_seed),
+        days_per_year=float(days_per_year),
     )
+
+
+def collapse_key(asset: str) -> int:
+    """The key of an asset's collapse draws (CRC-32 of its name): holdings on one asset share
+    them, and an asset's draws do not depend on what else the plan holds or in which order."""
+    return zlib.crc32(asset.encode("utf-8"))
+
+
+def _collapse_entropy(seed: int) -> int:
+    from gaemi.rng import normalize_seed
+
+    return normalize_seed(seed)
