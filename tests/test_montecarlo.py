@@ -1,8 +1,7 @@
-"""Monte Carlo: reproducible whatever the chunking or worker count; odds curve vs the Kelly optimum;
-bad input exits 2."""
+"""Monte Carlo: reproducible whatever the chunking or worker count; bad input exits 2 (the odds curve
+and its Kelly test: tests/test_odds.py)."""
 
 import json
-import math
 
 import numpy as np
 import pytest
@@ -12,7 +11,6 @@ import gaemi
 from gaemi.cli.app import app
 from gaemi.config import plan_from_dict
 from gaemi.montecarlo import simulate_many
-from gaemi.odds import odds_curve
 
 
 def _same(a, b):
@@ -75,27 +73,6 @@ def test_crash_scenario_hits_every_path():
     with pytest.raises(gaemi.ConfigError) as e:
         gaemi.simulate("all-in-margin", paths=10, years=1, seed=1, scenario="kospi-limit-down")
     assert e.value.field == "asset_map"
-
-
-def test_odds_curve_peak_matches_kelly_on_gbm():
-    mu_g, vol, rate = 0.08, 0.20, 0.03
-    plan = plan_from_dict(dict(
-        name="gbm", currency="USD", horizon_years=10, investor=dict(capital=1e6),
-        holdings=[dict(asset="sp500tr", weight=1.0, financing_spread=0.0)], goal=dict(amount=3e6)))
-    curve = odds_curve(plan, "0:3:0.25", model="parametric", paths=4000, seed=7,
-                       model_options=dict(annual_drift=mu_g, annual_vol=vol, dist="normal", rate=rate))
-    # closed form on the discrete daily model: Kelly = (E r - rf) / Var r (per day, ratio is scale-free)
-    m, s = math.log1p(mu_g) / 252, vol / math.sqrt(252)
-    mean_r = math.exp(m + s * s / 2) - 1
-    var_r = (math.exp(s * s) - 1) * math.exp(2 * m + s * s)
-    rf = rate * (365 / 252) / 360  # us_effr is ACT/360; parametric sessions span 365/252 days
-    kelly = (mean_r - rf) / var_r
-    assert curve.kelly_leverage == pytest.approx(kelly, abs=0.1)
-    # the vertex of the mean log growth curve is the growth-optimal leverage
-    c2, c1, _ = np.polyfit(curve.leverages, curve.mean_log_growth, 2)
-    assert -c1 / (2 * c2) == pytest.approx(kelly, abs=0.15)
-    assert curve.p_ruin[0] <= curve.p_ruin[-1]
-    assert curve.best_leverage == curve.leverages[int(np.argmax(curve.p_goal))]
 
 
 runner = CliRunner()

@@ -50,7 +50,8 @@ It is reported for the plan's first underlying, in the same units as the x-axis 
 spot asset.
 
 ``best_within_ruin_limit`` is the exposure that maximises P(home) among the points whose P(ruin)
-is at most ``ruin_limit`` (ties: the lowest exposure); None when no point keeps P(ruin) that low.
+is at most ``ruin_limit`` (ties: the lowest exposure); None when no point keeps P(ruin) that low
+or none that does ever reaches the home.
 No exposure is called "best" by P(home) alone.
 """
 
@@ -210,7 +211,8 @@ def kelly_leverage(mu: float, sigma: float, rate: float) -> float | None:
 def best_within_limit(exposures: np.ndarray, p_goal: np.ndarray, p_ruin: np.ndarray,
                       ruin_limit: float | None) -> float | None:
     """The exposure with the highest P(goal) among points with P(ruin) <= ``ruin_limit`` (ties:
-    the lowest exposure; NaN points are skipped); None when no point satisfies the limit."""
+    the lowest exposure; NaN points are skipped); None when no point satisfies the limit, or
+    when none that does reaches the goal in any future (P(goal) = 0 crowns nothing)."""
     if ruin_limit is None:
         return None
     x = np.asarray(exposures, dtype=float)
@@ -221,6 +223,8 @@ def best_within_limit(exposures: np.ndarray, p_goal: np.ndarray, p_ruin: np.ndar
         return None
     idx = np.flatnonzero(ok)
     top = g[idx].max()
+    if not top > 0:
+        return None
     return float(x[idx[g[idx] == top]].min())
 
 

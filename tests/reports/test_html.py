@@ -159,7 +159,7 @@ def test_odds_sentences_pair_home_and_ruin_and_never_crown_by_home_alone(odds):
     from gaemi.reports.html import odds_sentences
 
     en = odds_sentences(odds, "en")
-    assert en[0] == ("Your plan as it is (3x exposure) reaches the home in 15 of 100 simulated futures and meets ruin "
+    assert en[0] == ("Your plan as it is (3x exposure), over these simulated futures: the home in 15 of 100; ruin "
                      "(a forced sale, the ruin floor or debt) in 50 of 100.")
     # 1.5x has the most home (36 in 100) but ruin 6 % > 5 %: 1.25x (30 in 100, ruin 4 %) is marked
     assert en[1] == ("Keeping ruin at or below 5%, the exposure with the best chance of the home was 1.25x: "
@@ -172,10 +172,12 @@ def test_odds_sentences_pair_home_and_ruin_and_never_crown_by_home_alone(odds):
     assert "가장 유리" not in page and "best for the home" not in page
     import dataclasses
 
-    none = dataclasses.replace(odds, best_within_ruin_limit=None, ruin_limit=0.001)
+    none = dataclasses.replace(odds, best_within_ruin_limit=None, ruin_limit=0.001, p_ruin=odds.p_ruin + 0.01)
     assert "No exposure tried kept ruin at or below 0.1%, so none is marked." in odds_sentences(none, "en")
     zero = dataclasses.replace(odds, p_ruin=odds.p_ruin * 0)
-    assert "meets ruin (a forced sale, the ruin floor or debt) in none." in odds_sentences(zero, "en")[0]
+    assert "ruin (a forced sale, the ruin floor or debt) in none." in odds_sentences(zero, "en")[0]
+    nohome = dataclasses.replace(odds, best_within_ruin_limit=None)  # points within the limit, none reaches home
+    assert "No exposure that keeps ruin at or below 5% reached the home in any future." in odds_sentences(nohome, "en")
     assert "위험(반대매매·손실 한계선 도달·빚) 한 번도 없음" in odds_sentences(zero, "ko")[0]
     assert "100번 중 0번" not in " ".join(odds_sentences(zero, "ko"))
 

@@ -169,17 +169,19 @@ def test_a_path_that_dips_to_the_floor_and_recovers_counts_ever_not_end():
     from tests.engine.helpers import plan, run
 
     p = plan()
+    # the summary reads the asset's class: the same one-holding plan named after a real index
+    named = p.model_validate({**p.model_dump(), "holdings": [{"asset": "ndxtr", "weight": 1.0}]})
     returns = np.array([[[-0.95], [19.0], [0.0]],  # 100 -> 5 -> 100: below 10 % and 20 % of 100, recovered
                         [[-0.95], [0.0], [0.0]],   # 100 -> 5, stays
                         [[0.0], [0.0], [0.0]]])    # flat
-    res = SimulationResult(plan=p, kind="bootstrap", n_days=3, raw=run(p, returns))
+    res = SimulationResult(plan=named, kind="bootstrap", n_days=3, raw=run(p, returns))
     ev = res.events()
     assert list(ev["wipeout_day"] >= 0) == [True, True, False]
     assert list(ev["end_wealth"] <= 0.1 * ev["invested"]) == [False, True, False]
     s = res.summary()
     assert s["p_wipeout_ever"] == pytest.approx(2 / 3) and s["p_wipeout_end"] == pytest.approx(1 / 3)
     assert s["p_ruin_floor_ever"] == pytest.approx(2 / 3) and s["p_ruin_floor_end"] == pytest.approx(1 / 3)
-    one = SimulationResult(plan=p, kind="bootstrap", n_days=3, raw=run(p, returns[:1]))
+    one = SimulationResult(plan=named, kind="bootstrap", n_days=3, raw=run(p, returns[:1]))
     s1 = one.summary()
     assert (s1["p_wipeout_ever"], s1["p_wipeout_end"], s1["p_ruin_floor_ever"], s1["p_ruin_floor_end"]) == (1, 0, 1, 0)
     en = " ".join(report_sentences(one, "en"))  # one path: the dip and the recovery
@@ -187,7 +189,7 @@ def test_a_path_that_dips_to_the_floor_and_recovers_counts_ever_not_end():
     assert "by the end it was back above the wipe-out line" in en and "by the end it was back above the ruin floor" in en
     ko = " ".join(report_sentences(one, "ko"))
     assert "끝에는 깡통선 위로 회복했습니다" in ko and "끝내 깡통계좌로 끝났습니다" not in ko
-    two = SimulationResult(plan=p, kind="bootstrap", n_days=3, raw=run(p, returns[1:2]))
+    two = SimulationResult(plan=named, kind="bootstrap", n_days=3, raw=run(p, returns[1:2]))
     assert "it ended wiped out" in " ".join(report_sentences(two, "en"))
     assert "끝내 깡통계좌로 끝났습니다" in " ".join(report_sentences(two, "ko"))
 

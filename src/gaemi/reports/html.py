@@ -243,8 +243,9 @@ def odds_sentences(odds, lang: str, unit: str | None = None) -> list[str]:
                         n=np100(float(odds.p_goal[k]), lang), ruin=np100(float(odds.p_ruin[k]), lang)))
     if odds.ruin_limit is not None:
         limit = fmt_pct(odds.ruin_limit, 0 if round(100 * odds.ruin_limit, 6) == round(100 * odds.ruin_limit) else 1)
+        within = np.asarray(odds.p_ruin, dtype=float) <= odds.ruin_limit
         if odds.best_within_ruin_limit is None:
-            out.append(text(lang, "odds_limit_none", limit=limit))
+            out.append(text(lang, "odds_limit_zero" if within.any() else "odds_limit_none", limit=limit))
         else:
             k = int(np.argmin(np.abs(lev - odds.best_within_ruin_limit)))
             out.append(text(lang, "odds_limit", limit=limit, x=fmt_lev(round(float(lev[k]), 2)),

@@ -117,13 +117,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "b_fund_beat": "The {lev}x fund returned {fund} over the period, beating {lev} times the index's return ({lx})",
         "day_n": "session {n}",
         # odds
-        "odds_plan": "Your plan as it is ({x}x exposure) reaches the home {n} {unit} and meets ruin "
+        "odds_plan": "Your plan as it is ({x}x exposure), over these {unit}: the home {n}; ruin "
                      "(a forced sale, the ruin floor or debt) {ruin}.",
         "odds_limit": "Keeping ruin at or below {limit}, the exposure with the best chance of the home was {x}x: "
                       "the home {n}, ruin {ruin}.",
         "odds_limit_none": "No exposure tried kept ruin at or below {limit}, so none is marked.",
-        "odds_fallback": "Diamonds mark points no broker would lend for (too large a loan, or margin not allowed "
-                         "on these holdings): they use a daily-leveraged fund instead.",
+        "odds_limit_zero": "No exposure that keeps ruin at or below {limit} reached the home in any future.",
+        "odds_fallback": "Some exposures could not be reached with a margin loan (no broker lends that much, or not "
+                         "on these holdings): those points use a daily-leveraged fund instead (diamonds in the chart).",
         "odds_kelly": "The growth-optimal (Kelly) leverage of the underlying is {kelly}x.",
         # charts
         "fan_title": "Net wealth over time against the cash needed for the home",
@@ -296,8 +297,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "odds_limit": "위험을 {limit} 이하로 지키는 노출 중 내 집 마련 확률이 가장 높은 것은 {x}배였습니다: "
                       "내 집 마련 {n}, 위험 {ruin}.",
         "odds_limit_none": "시험한 노출 중 위험을 {limit} 이하로 지킨 것이 없어 따로 표시하지 않았습니다.",
-        "odds_fallback": "마름모 점은 증권사가 빌려주지 않는 경우(너무 큰 융자, 또는 이 종목에는 신용융자 불가)라서 "
-                         "매일 레버리지를 맞추는 펀드로 대신 계산했습니다.",
+        "odds_limit_zero": "위험을 {limit} 이하로 지키는 노출로는 어떤 미래에서도 내 집을 마련하지 못했습니다.",
+        "odds_fallback": "일부 노출은 증권사가 빌려주지 않아(너무 큰 융자, 또는 이 종목에는 신용융자 불가) 신용융자로 "
+                         "만들 수 없어서, 매일 레버리지를 맞추는 펀드로 대신 계산했습니다(차트의 마름모 점).",
         "odds_kelly": "기초자산의 성장 최적(켈리 기준) 레버리지는 {kelly}배입니다.",
         "fan_title": "시간에 따른 순자산과 내 집 마련에 필요한 현금",
         "fan_title_amount": "시간에 따른 순자산과 목표 금액",

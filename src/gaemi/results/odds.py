@@ -25,7 +25,7 @@ class OddsCurve:
     ``p_ruin`` is P(any of: a forced sale, net wealth at or below the ruin floor at some close,
     negative equity) (``summary()["p_ruin_any"]``). ``best_within_ruin_limit`` maximises P(goal)
     among the points with ``p_ruin <= ruin_limit`` (ties: the lowest exposure), None when no
-    point satisfies the limit; nothing is ranked by P(goal) alone. ``kelly_leverage`` is the
+    point satisfies the limit or none that does reaches the goal; nothing is ranked by P(goal) alone. ``kelly_leverage`` is the
     growth-optimal leverage of the plan's first underlying, ``(mu - r) / sigma^2`` (arithmetic
     annual drift mu and volatility sigma of its daily returns in the scenario data, r the mean
     financing rate), the peak of expected log growth.
