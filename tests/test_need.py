@@ -204,7 +204,7 @@ def test_cli_json_contract():
     d = json.loads(r.stdout)
     for k in ("plan", "solve", "target", "ruin_limit", "value", "feasible", "own_value", "own_p_goal",
               "own_p_ruin", "p_goal", "p_ruin", "bounds", "evaluations", "model", "paths", "seed", "sentence",
-              "ruin_definition", "provenance"):
+              "ruin_definition", "provenance", "history", "warnings"):
         assert k in d, k
     assert d["plan"] == "safe" and d["seed"] == 4 and d["solve"] == "years" and d["bounds"] == [1.0, 3.0]
     assert set(d["sentence"]) == {"en", "ko"}

@@ -62,6 +62,21 @@ def need(
         return
     cli.out.print(need_table(res, lang))
     cli.out.print(res.sentence(lang), highlight=False)
+    _print_history(res, lang)
+
+
+def _print_history(res, lang: str) -> None:
+    """The span of history the runs stand on and their warnings (from the runs' provenance)."""
+    from gaemi.cli.app import out
+
+    ko = lang == "ko"
+    h = res.provenance.get("history")
+    if h:
+        out.print(f"근거 역사 {h['start']} ~ {h['end']}, {h['years']:.1f}년" if ko
+                  else f"history {h['start']} .. {h['end']}, {h['years']:.1f} years", highlight=False)
+    for w in res.provenance.get("warnings", []):
+        msg = w.get("message_ko") if ko and w.get("message_ko") else w.get("message", "")
+        out.print(f"[bold yellow]{'경고' if ko else 'warning'}[/] ({w.get('code')}): {msg}", highlight=False)
 
 
 def need_table(res, lang: str = "en") -> Table:

@@ -86,6 +86,9 @@ class NeedResult:
         d["change"] = self.change
         d["unit"] = UNITS[self.solve]
         d["ruin_definition"] = RUIN_DEFINITION
+        # what history the answer stands on, and its warnings (issue 13 §1), from the runs' provenance
+        d["history"] = self.provenance.get("history")
+        d["warnings"] = list(self.provenance.get("warnings", []))
         d["sentence"] = {"en": self.sentence("en"), "ko": self.sentence("ko")}
         d["schema_version"] = SCHEMA_VERSION
         return _clean(d)
