@@ -99,10 +99,10 @@ def need_table(res, lang: str = "en") -> Table:
     t.add_row(what, res.format_value(res.own_value, lang), solved)
     t.add_row("P(내 집 마련)" if ko and res.goal_kind == "home" else "P(home)" if res.goal_kind == "home"
               else "P(goal)", pct(res.own_p_goal), pct(res.p_goal))
-    t.add_row("P(파산)" if ko else "P(ruin)", pct(res.own_p_ruin), pct(res.p_ruin))
+    t.add_row("P(위험)" if ko else "P(ruin)", pct(res.own_p_ruin), pct(res.p_ruin))
     if not res.feasible and res.bound_value is not None:
         t.add_row(res.format_value(res.bound_value, lang) + ("일 때" if ko else " (why)"),
                   "", f"{pct(res.bound_p_goal)} / {pct(res.bound_p_ruin)}")
-    t.caption = ("파산 = 반대매매, 파산선 도달, 또는 마이너스 순자산 (p_ruin_any)" if ko
+    t.caption = ("위험 = 반대매매, 손실 한계선 도달, 또는 마이너스 순자산 (p_ruin_any)" if ko
                  else "ruin = a forced sale, the ruin floor touched, or negative equity (p_ruin_any)")
     return t

@@ -119,18 +119,18 @@ class NeedResult:
         if lang == "ko":
             goal = "내 집 마련" if home else "목표 금액 달성"
             own = (f"지금 계획대로면 {own_h} 안에 {goal}은 {_ko(self.own_p_goal)}, "
-                   f"파산(반대매매·파산선·빚)은 {_ko(self.own_p_ruin, 'end')}.")
+                   f"위험(반대매매·손실 한계선·빚)은 {_ko(self.own_p_ruin, 'end')}.")
             if not self.feasible:
                 why = (f"{goal} {_ko(self.bound_p_goal, 'noun')}" if self.reason == "goal"
-                       else f"파산 {_ko(self.bound_p_ruin, 'noun')}")
+                       else f"위험 {_ko(self.bound_p_ruin, 'noun')}")
                 what = {"saving": "월 저축액", "years": "기간", "price": "집값" if home else "목표 금액"}[self.solve]
                 extra = {"saving": " 저축을 늘려도 반대매매 위험은 사라지지 않습니다.",
-                         "years": " 기간을 늘리면 파산 위험은 늘기만 합니다.",
+                         "years": " 기간을 늘리면 위험은 늘기만 합니다.",
                          "price": ""}[self.solve] if self.reason == "ruin" else ""
                 return (f"{self.plan}: 찾아본 범위({v(self.bounds[0])}~{v(self.bounds[1])})의 어떤 {what}으로도 "
-                        f"{goal} 100번 중 {_n(self.target)}번 이상과 파산 100번 중 {_n(self.ruin_limit)}번 이하를 "
+                        f"{goal} 100번 중 {_n(self.target)}번 이상과 위험 100번 중 {_n(self.ruin_limit)}번 이하를 "
                         f"함께 이루지 못합니다({v(self.bound_value)}에서 {why}).{extra} {own}")
-            odds = (f"{goal}은 {_ko(self.p_goal)}, 파산은 {_ko(self.p_ruin, 'end')}"
+            odds = (f"{goal}은 {_ko(self.p_goal)}, 위험은 {_ko(self.p_ruin, 'end')}"
                     f"(한도 100번 중 {_n(self.ruin_limit)}번)")
             if self.solve == "saving":
                 d = self.change or 0.0
