@@ -44,10 +44,13 @@ def horizon_sessions(dates: pd.DatetimeIndex, years: float) -> int:
     return int(round(years * sessions_per_year(dates)))
 
 
-def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: float, **extra) -> SimulationResult:
+def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: float, start: Any = None,
+         **extra) -> SimulationResult:
     basis = dict(zip(panel.rate_names, panel.rate_basis))
+    # collapse/delisting hazard (docs/risks.md): rolling windows draw it with the fixed seed 0 (a
+    # deterministic demo); a backtest replays one real path, on which nothing collapsed: none
     spec = build_spec(plan, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
-                      days_per_year=days_per_year)
+                      days_per_year=days_per_year, collapse_seed=0 if kind == "rolling" else None)
     goal = plan.goal
     if goal is not None and goal.kind == "home" and goal.price_index:
         import dataclasses
@@ -74,6 +77,11 @@ def _run(plan: Plan, panel, scen: TableScenarioSet, kind: str, days_per_year: fl
     }
     if home_note:
         prov["home_price"] = home_note
+    from gaemi.results.history import attach
+
+    attach(prov, panel, plan.underlyings, kind, panel.currency, plan=plan)
+    if kind == "backtest":
+        prov["history"]["limited_by"] = prov["history"]["limited_by"] if start is None else "start"
     from gaemi import __version__
 
     prov["gaemi_version"] = __version__
@@ -101,7 +109,7 @@ def backtest(plan: Plan | str, start: Any = None, end: Any = None) -> Simulation
         gap_days=panel.gap_days, index=np.arange(n)[None, :], new_month=nm,
         provenance={"scenario": "backtest", "start": str(panel.dates[0].date()), "end": str(panel.dates[-1].date())},
     )
-    return _run(plan, panel, scen, "backtest", sessions_per_year(full.dates), day_dates=panel.dates,
+    return _run(plan, panel, scen, "backtest", sessions_per_year(full.dates), start=start, day_dates=panel.dates,
                 path_labels=pd.Index([str(panel.dates[0].date())], name="start"))
 
 

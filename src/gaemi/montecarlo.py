@@ -368,7 +368,7 @@ def simulate_many(
     panel, scen = make_plan_scenarios(plans, model, paths, years, entropy, scenario, scenario_day, model_options)
     basis = dict(zip(panel.rate_names, panel.rate_basis))
     specs = [build_spec(p, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
-                        days_per_year=DAYS_PER_YEAR) for p in plans]
+                        days_per_year=DAYS_PER_YEAR, collapse_seed=entropy) for p in plans]
     bins = [WealthBins(scale=max(p.investor.capital + 12 * p.investor.monthly_saving, 1.0)) for p in plans]
     goals = [home_targets(p, scen, panel, entropy, model) for p in plans]
     stats = scenario_stats(scen, basis)
@@ -388,6 +388,9 @@ def simulate_many(
             "underlying_stats": stats["underlyings"], "rate_stats": stats["rates"],
             "gaemi_version": __version__,
         }
+        from gaemi.results.history import attach
+
+        attach(prov, panel, p.underlyings, model, panel.currency, plan=p)
         if model == "historical" and p.goal is not None and p.goal.kind == "home" and p.goal.price_index:
             from gaemi.data.catalog import close_history
             from gaemi.scenarios.home_prices import backcast_note
@@ -406,6 +409,55 @@ def simulate(plan: Plan | str, model: str = "bootstrap", paths: int = 10_000, ye
     return simulate_many([plan], model=model, paths=paths, years=years, seed=seed, **kwargs)[0]
 
 
+def _own_history(plan: Plan) -> dict[str, Any]:
+    """The span of history ``plan`` alone would stand on (its own assets and rates)."""
+    from gaemi.api import plan_panel
+    from gaemi.results.history import history_of
+
+    return history_of(plan_panel(plan))
+
+
 def compare(plans: Sequence[Plan | str], **kwargs) -> list[SimulationResult]:
-    """Plans side by side on the same futures."""
-    return simulate_many(plans, **kwargs)
+    """Plans side by side on the same futures (common random numbers).
+
+    The futures are drawn from the history every plan has data for (the common span). A plan whose
+    own assets reach further back or later is also run alone on its own span (same seed, model,
+    paths, years and crash), and its result says so: ``provenance["own_history"]`` holds its own
+    span and headline odds there, and a ``common_span`` warning states both spans and the change
+    the narrowing makes to P(home), P(wiped out, ever) and P(ruin)."""
+    from gaemi.api import _as_plan
+
+    plans = [_as_plan(p) for p in plans]
+    results = simulate_many(plans, **kwargs)
+    if len(results) < 2:
+        return results
+    common = results[0].provenance["history"]
+    alone_kwargs = {**kwargs, "progress": None}
+    for plan, res in zip(plans, results):
+        own = _own_history(plan)
+        if own["start"] >= common["start"] and own["end"] <= common["end"]:
+            continue
+        alone = simulate_many([plan], **alone_kwargs)[0].summary()
+        mine = res.summary()
+        keys = ("p_goal", "p_wipeout_ever", "p_ruin_any", "median_end_wealth")
+        res.provenance["own_history"] = {"history": own, **{k: alone[k] for k in keys}}
+
+        def pct(x):
+            return "n/a" if x is None else f"{x:.1%}"
+
+        lim = common.get("limited_by")
+        res.provenance.setdefault("warnings", []).append({
+            "code": "common_span",
+            "message": (f"Compared on the common span {common['start']}..{common['end']} ({common['years']:.1f} years"
+                        f"{', limited by ' + lim if lim else ''}); on its own history {own['start']}..{own['end']} "
+                        f"({own['years']:.1f} years) this plan has P(home) {pct(alone['p_goal'])} instead of "
+                        f"{pct(mine['p_goal'])}, P(ruin) {pct(alone['p_ruin_any'])} instead of "
+                        f"{pct(mine['p_ruin_any'])}."),
+            "message_ko": (f"비교는 모든 계획에 데이터가 있는 {common['start']} ~ {common['end']} ({common['years']:.1f}년"
+                           f"{', ' + lim + ' 때문' if lim else ''}) 기간으로 했습니다. 이 계획만의 역사 {own['start']} ~ "
+                           f"{own['end']} ({own['years']:.1f}년)로 보면 내 집 마련 확률은 {pct(mine['p_goal'])} 대신 "
+                           f"{pct(alone['p_goal'])}, 손실 위험은 {pct(mine['p_ruin_any'])} 대신 {pct(alone['p_ruin_any'])}"
+                           f"입니다."),
+            "common": common, "own": own,
+        })
+    return results

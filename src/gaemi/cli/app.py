@@ -27,7 +27,11 @@ err = Console(stderr=True)
 
 
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    """One literal line on stderr (never parsed as markup, never wrapped) and exit code 2."""
+    from rich.text import Text
+
+    line = " ".join(str(message).split())
+    err.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True, highlight=False)
     raise typer.Exit(2)
 
 
@@ -78,25 +82,33 @@ def demo(
             "p_goal": s["p_goal"],
             "p_forced_sale": s["p_forced_sale"],
             "p_wipeout": s["p_wipeout"],
+            "p_wipeout_ever": s["p_wipeout_ever"],
+            "p_wipeout_end": s["p_wipeout_end"],
             "median_end_wealth": s["median_end_wealth"],
             "p5_end_wealth": s["p5_end_wealth"],
             "median_invested": s["median_invested"],
+            "history": s["history"],
+            "warnings": s["warnings"],
         })
     if json_out:
         emit_json({"plans": rows})
         return
     t = Table(title="gaemi demo: every monthly start in the embedded history (KRW, 억 = 100M)")
-    for col in ("plan", "windows", "P(goal)", "P(forced)", "P(wiped)", "median", "p5", "put in"):
+    for col in ("plan", "windows", "P(goal)", "P(forced)", "wiped ever", "wiped end", "median", "p5", "put in"):
         t.add_column(col, justify="left" if col == "plan" else "right", no_wrap=True)
     for r in rows:
         t.add_row(r["name"], f"{r['windows']} x {r['horizon_years']:g}y",
-                  pct(r["p_goal"]), pct(r["p_forced_sale"]), pct(r["p_wipeout"]),
+                  pct(r["p_goal"]), pct(r["p_forced_sale"]), pct(r["p_wipeout_ever"]), pct(r["p_wipeout_end"]),
                   money(r["median_end_wealth"]), money(r["p5_end_wealth"]), money(r["median_invested"]))
     out.print(t)
     for r in rows:
-        out.print(f"  {r['name']}: {r['title']}; starts {r['first_start']} .. {r['last_start']}", highlight=False)
+        h = r["history"]
+        codes = sorted({w["code"].replace("_", " ") for w in r["warnings"]})
+        out.print(f"  {r['name']}: {r['title']}; starts {r['first_start']} .. {r['last_start']}; history "
+                  f"{h['start']} .. {h['end']} ({h['years']:.1f} years)"
+                  + (f" [bold yellow]warnings: {', '.join(codes)}[/]" if codes else ""), highlight=False)
     out.print("Goal: net wealth reaches the plan's target (cash for a home). Forced: at least one forced "
-              "sale (반대매매). Wiped: net wealth at or below 10% of all money put in (깡통). Windows overlap: "
+              "sale (반대매매). Wiped: net wealth fell at some close to 10% or less of all money put in (깡통; ever, not only at the end). Windows overlap: "
               "shares say how often history did this, not future odds. Crypto plans use 3-year windows (short "
               "history) on coins that survived; NVIDIA, Tesla and Samsung are today's famous winners, picked after "
               "the fact: survivorship flatters them.", highlight=False)
@@ -149,6 +161,7 @@ def backtest(
             emit_json(res.summary())
         else:
             out.print(_summary_table([res]))
+            _print_history([res], lang)
         return
     res = guarded(lambda: run_backtest(plan, start=start, end=end))
     _write_report([res], report, lang)
@@ -175,8 +188,9 @@ def backtest(
         "max_drawdown": float(ev["max_drawdown"]),
         "currency": res.plan.currency,
     }
+    s = res.summary()
     if json_out:
-        emit_json(payload)
+        emit_json({**payload, "history": s["history"], "warnings": s["warnings"]})
         return
     t = Table(title=f"{res.plan.name}: {payload['start']} .. {payload['end']}")
     t.add_column("figure")
@@ -186,6 +200,7 @@ def backtest(
             v = f"{v:.1%}" if k == "max_drawdown" else f"{v:,.0f}"
         t.add_row(k, "—" if v is None else str(v))
     out.print(t)
+    _print_history([res], lang)
 
 
 # ----------------------------------------------------------------------------- fund
@@ -311,8 +326,10 @@ def _summary_table(results) -> Table:
         t.add_column(r.plan.name, justify="right")
     sums = [r.summary() for r in results]
     rows = [("P(home / goal)", "p_goal", pct), ("P(graduated)", "p_graduated", pct),
-            ("P(forced sale)", "p_forced_sale", pct), ("P(wiped out)", "p_wipeout", pct),
-            ("P(below ruin floor)", "p_ruin_floor", pct), ("P(negative equity)", "p_negative_equity", pct),
+            ("P(forced sale)", "p_forced_sale", pct),
+            ("P(fell to wipe-out line, ever)", "p_wipeout_ever", pct), ("P(ended wiped out)", "p_wipeout_end", pct),
+            ("P(fell to ruin line, ever)", "p_ruin_floor_ever", pct), ("P(ended at/below ruin line)", "p_ruin_floor_end", pct),
+            ("P(negative equity)", "p_negative_equity", pct),
             ("median end wealth", "median_end_wealth", money), ("5th pct end wealth", "p5_end_wealth", money),
             ("CVaR 5% end wealth", "cvar5_end_wealth", money), ("median interest paid", "median_interest_paid", money)]
     for label, key, fmt in rows:
@@ -321,7 +338,36 @@ def _summary_table(results) -> Table:
         "—" if not s["time_to_goal_years"] or s["time_to_goal_years"]["p50"] is None
         else f"{s['time_to_goal_years']['p50']:.1f}" for s in sums])
     t.add_row("median max drawdown", *[pct(s["max_drawdown_quantiles"]["p50"]) for s in sums])
+    t.add_row("history", *[_span_text(s.get("history")) for s in sums])
     return t
+
+
+def _span_text(h: dict | None) -> str:
+    return "—" if not h else f"{h['start']}..{h['end']} ({h['years']:.1f}y)"
+
+
+def _print_history(results, lang: str = "en") -> None:
+    """The span each answer stands on and every warning, after the table (stdout)."""
+    seen: set[str] = set()
+    for r in results:
+        s = r.summary()
+        h = s.get("history")
+        if h:
+            lim = f"; limited by {h['limited_by']}" if h.get("limited_by") not in (None, "start") else ""
+            line = (f"{r.plan.name}: history {h['start']} .. {h['end']}, {h['years']:.1f} years, "
+                    f"{h['sessions']:,} sessions{lim}")
+            if lang == "ko":
+                lim = f"; {h['limited_by']} 데이터가 기간을 정함" if h.get("limited_by") not in (None, "start") else ""
+                line = (f"{r.plan.name}: 근거 역사 {h['start']} ~ {h['end']}, {h['years']:.1f}년, "
+                        f"{h['sessions']:,}거래일{lim}")
+            out.print(line, highlight=False)
+        for w in s.get("warnings", []):
+            msg = w.get("message_ko") if lang == "ko" and w.get("message_ko") else w["message"]
+            if msg in seen:
+                continue
+            seen.add(msg)
+            out.print(f"[bold yellow]{'경고' if lang == 'ko' else 'warning'}[/] ({w['code']}): {msg}",
+                      highlight=False)
 
 
 @app.command()
@@ -360,6 +406,7 @@ def simulate(
         emit_json(s)
         return
     out.print(_summary_table(res))
+    _print_history(res, lang)
     if fitted:
         t = Table(title="Fitted GJR-GARCH(1,1)-t (arch; percent daily log returns)")
         cols = ("mu", "omega", "alpha", "gamma", "beta", "nu")
@@ -398,12 +445,12 @@ def compare(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Plans side by side on the same futures (common random numbers)."""
-    from gaemi.montecarlo import simulate_many
+    from gaemi.montecarlo import compare as run_compare
 
     lang = _check_lang(lang)
     update, prog = _progress_callback()
     try:
-        res = guarded(lambda: simulate_many(plans, progress=update, **_mc_kwargs(
+        res = guarded(lambda: run_compare(plans, progress=update, **_mc_kwargs(
             model, paths, years, seed, scenario, scenario_day, chunk_size, workers, scheduler)))
     finally:
         prog.stop()
@@ -412,14 +459,21 @@ def compare(
         emit_json({"plans": [r.summary() for r in res]})
         return
     out.print(_summary_table(res))
+    _print_history(res, lang)
 
 
 @app.command()
 def odds(
     plan: str = typer.Argument(..., help="A plan TOML file or a built-in plan name."),
-    leverage: str = typer.Option("0:3:0.25", help="START:STOP:STEP (inclusive) or a list like 1,2,3."),
+    leverage: str = typer.Option("0:3:0.25", help="Exposures to try (market exposure per unit of own money: "
+                                 "sum of weight x fund leverage, x (1 + margin loan ratio)): START:STOP:STEP "
+                                 "(inclusive) or a list like 1,2,3. The plan's own exposure is always added."),
+    ruin_limit: float = typer.Option(0.05, "--ruin-limit", help="Mark the exposure with the best P(home) among "
+                                     "those with P(ruin) at most this (0.05 = 5 in 100)."),
+    family: str = typer.Option("margin", help="How other exposures are built: margin (the real plan with a "
+                               "smaller/larger margin loan, deposits below) or daily (daily-leveraged funds)."),
     model: str = typer.Option("bootstrap", help=MODEL_HELP),
-    paths: int = typer.Option(2000, help="Futures per leverage (the same futures for every point)."),
+    paths: int = typer.Option(2000, help="Futures per exposure (the same futures for every point)."),
     years: Optional[float] = typer.Option(None, help="Horizon in years (default: the plan's)."),
     seed: Optional[int] = typer.Option(None, help="Seed."),
     chunk_size: int = typer.Option(4096, help=CHUNK_HELP),
@@ -427,32 +481,62 @@ def odds(
     lang: Optional[str] = typer.Option(None, help="ko or en."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """The odds curve: P(home by the horizon) and P(ruin) as leverage grows."""
+    """The odds curve: P(home by the horizon) beside P(ruin) as exposure grows, with the plan itself on it."""
     from gaemi.odds import odds_curve
 
     lang = _check_lang(lang)
     curve = guarded(lambda: odds_curve(plan, leverage, model=model, paths=paths, years=years, seed=seed,
-                                       chunk_size=chunk_size))
+                                       ruin_limit=ruin_limit, family=family, chunk_size=chunk_size))
     if report:
         from gaemi.montecarlo import simulate_many
 
-        base = guarded(lambda: simulate_many([plan], model=model, paths=paths, years=years, seed=seed,
+        # the curve's own seed (entropy): the report's plan figures are the curve's plan point
+        base = guarded(lambda: simulate_many([plan], model=model, paths=paths, years=years, seed=curve.seed,
                                              chunk_size=chunk_size))
         _write_report(base, report, lang, odds=curve)
     if json_out:
         emit_json(curve.summary())
         return
-    t = Table(title=f"Odds curve: {curve.plan} — {curve.model}, {curve.paths:,} paths, {curve.years:g} years")
-    for c in ("leverage", "P(home)", "P(ruin)", "P(forced sale)", "median end", "log growth/yr"):
-        t.add_column(c, justify="right")
+    from gaemi.reports.html import odds_sentences
+    from gaemi.reports.sentences import history_line, warning_messages
+    from gaemi.reports.i18n import text as _t
+
+    head = {"history": curve.history, "warnings": curve.warnings}
+    span = history_line(head, lang)
+    if span:
+        out.print(span, highlight=False)
+    for msg in warning_messages(head, lang):
+        out.print(f"[bold yellow]{_t(lang, 'warning_prefix')}[/]{msg}", highlight=False)
+    t = Table(title=f"Odds curve: {curve.plan} — {curve.model}, {curve.paths:,} paths, {curve.years:g} years "
+                    f"(exposure = market exposure per unit of own money)")
+    for c in ("exposure", "P(home)", "P(ruin)", "P(forced sale)", "wipe-out line ever / end", "median end",
+              "log growth/yr", "built as"):
+        t.add_column(c, justify="left" if c == "built as" else "right")
+    short = {"plan": "the plan as it is", "smaller_loan": "smaller margin loan", "no_loan": "no margin loan",
+             "deposit": "less risk, rest in deposit", "larger_loan": "larger margin loan", "daily": "daily-levered",
+             "daily_fallback": "daily-levered (no broker lends)", "impossible": "not possible"}
+    def pc(v) -> str:  # NaN: a point that could not be built (its "how" says why)
+        return "—" if v is None or v != v else pct(v)
+
     for k, lev in enumerate(curve.leverages):
-        mark = " ◀ best" if lev == curve.best_leverage else ""
-        t.add_row(f"{lev:g}{mark}", pct(curve.p_goal[k]), pct(curve.p_ruin[k]), pct(curve.p_forced_sale[k]),
-                  money(curve.median_end_wealth[k]), f"{curve.mean_log_growth[k]:+.1%}")
+        marks = []
+        if k == curve.plan_point:
+            marks.append("your plan")
+        if curve.best_within_ruin_limit is not None and lev == curve.best_within_ruin_limit:
+            marks.append(f"best P(home) with P(ruin) <= {curve.ruin_limit:.0%}")
+        label = f"{lev:.4g}" + (f" ◀ {', '.join(marks)}" if marks else "")
+        end, growth = curve.median_end_wealth[k], curve.mean_log_growth[k]
+        t.add_row(label, pc(curve.p_goal[k]), pc(curve.p_ruin[k]), pc(curve.p_forced_sale[k]),
+                  f"{pc(curve.p_wipeout_ever[k])} / {pc(curve.p_wipeout_end[k])}",
+                  "—" if end != end else money(end), "—" if growth != growth else f"{growth:+.1%}",
+                  short.get((curve.kinds or [""] * len(curve.leverages))[k], "")
+                  + ("" if curve.same_futures is None or curve.same_futures[k] else " *"))
     out.print(t)
-    kelly = "n/a" if curve.kelly_leverage is None else f"{curve.kelly_leverage:.2f}"
-    out.print(f"Best leverage for P(home): {curve.best_leverage:g}. Kelly (growth-optimal) leverage of "
-              f"{curve.plan}'s first asset: {kelly}.", highlight=False)
+    if curve.same_futures is not None and not all(curve.same_futures):
+        out.print("* not on the plan's futures (it needs another series, or could not be built); "
+                  "--json gives each point's \"how\".", highlight=False)
+    for line in odds_sentences(curve, lang):
+        out.print(line, highlight=False)
 
 
 @app.command()
@@ -511,6 +595,8 @@ from gaemi.cli.data_cmd import data_app  # noqa: E402
 app.add_typer(data_app, name="data")
 from gaemi.cli.heat_cmd import heat  # noqa: E402
 app.command()(heat)
+from gaemi.cli.need_cmd import need  # noqa: E402
+app.command()(need)
 from gaemi.cli.data_cmd import store_option  # noqa: E402
 app.callback()(store_option)  # `gaemi --store PATH simulate ...`
 

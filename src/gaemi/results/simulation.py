@@ -91,6 +91,9 @@ class SimulationResult:
             "scenario": self.provenance.get("scenario"),
             "paths": self.n_paths,
             "years": round(self.years, 3),
+            "history": self.provenance.get("history"),
+            "warnings": list(self.provenance.get("warnings", [])),
+            "own_history": self.provenance.get("own_history"),  # compare: the plan alone on its own span
             "p_goal": event_probability(self._int(L.GOAL_DAY)) if self.plan.goal else None,
             "p_goal_by_year": probability_by_year(self._int(L.GOAL_DAY), n_years, self.days_per_year)
             if self.plan.goal else None,
@@ -120,8 +123,23 @@ class SimulationResult:
             "median_fees_paid": float(np.median(self._float(L.FEES_PAID))),
             "mean_debt_left": float(np.mean(np.maximum(self._float(L.END_LOAN) - self._float(L.END_RISKY), 0))),
             "leveraged_fund": self._drag(),
+            "collapse": self._collapse(),
         }
         return out
+
+    def _collapse(self) -> dict[str, Any] | None:
+        """The collapse hazards applied (by asset) and the share of paths on which a holding
+        collapsed within the horizon (docs/risks.md); None when the plan carries none."""
+        from gaemi.results.history import collapse_hazards
+
+        hz = collapse_hazards(self.plan)
+        if not hz:
+            return None
+        applied = self.kind != "backtest"
+        col = getattr(L, "COLLAPSE_DAY", None)
+        p = event_probability(self._int(col)) if applied and col is not None and self.raw.ints.shape[1] > col \
+            else None
+        return {"hazards": hz, "applied": applied, "p_collapse": p}
 
     def _p_end_below(self, floor: float) -> float:
         """Share of paths whose net wealth at the horizon is at or below ``floor`` x money put in."""
