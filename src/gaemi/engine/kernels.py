@@ -8,7 +8,10 @@ state):
 
 1. the day's row of history for every lane (from an index, drawn inline from each path's own
    SFC64 stream, or the lane's own generated future);
-2. the market step (holdings, deposit, margin interest) on every lane;
+2. the market step (holdings, deposit, margin interest) on every lane; a holding whose collapse
+   session has come (``collapse_day``, drawn per path outside the kernel by
+   :func:`gaemi.engine.run.collapse_days`; docs/risks.md) grows by ``1 - drop`` on that session
+   and by 1 after it, in every holding loop, the fused one-loop days included;
 3. on a shared month start, every lane's saving at once;
 4. a check of every rule that could act today (a goal reached, a stop-loss, a margin shortfall
    or open call, a floor crossed, a new margin-rate tier, a month start the vector step left to
