@@ -405,8 +405,7 @@ def simulate(
             s["model_params"] = fitted  # GJR-GARCH(1,1)-t per asset, percent daily log returns
         emit_json(s)
         return
-    out.print(_summary_table(res))
-    _print_history(res, lang)
+    out.print(_summary_table(res))  # the span and the warnings come first in the sentences below
     if fitted:
         t = Table(title="Fitted GJR-GARCH(1,1)-t (arch; percent daily log returns)")
         cols = ("mu", "omega", "alpha", "gamma", "beta", "nu")
