@@ -37,6 +37,8 @@ def need(
     bounds: Optional[str] = typer.Option(None, help="LOW:HIGH search range (default: saving 0 to max(20x the "
                                                     "plan's, cash needed/12); years 1/12 to 40; price 1/100x "
                                                     "to 20x)."),
+    report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here: the plan's own run "
+                                                    "(same model, paths, seed) with the answer beside it."),
     lang: Optional[str] = typer.Option(None, help="ko or en (default: from the locale)."),
     json_out: bool = typer.Option(False, "--json", help="Print NeedResult.summary() as JSON."),
 ) -> None:
@@ -57,6 +59,14 @@ def need(
     res = cli.guarded(lambda: solve_need(plan, target=target, ruin_limit=ruin_limit, solve=solve, model=model,
                                          paths=paths, years=years, seed=seed, bounds=_parse_bounds(bounds),
                                          progress=progress))
+    if report:
+        from gaemi.montecarlo import simulate
+        from gaemi.reports import render_report
+
+        own = cli.guarded(lambda: simulate(plan, model=model, paths=paths,
+                                           years=years if solve != "years" else None, seed=res.seed))
+        path = cli.guarded(lambda: render_report([own], report, lang=lang, need=res))
+        cli.err.print(f"report written: {path}", highlight=False)
     if json_out:
         cli.emit_json(res.summary())
         return

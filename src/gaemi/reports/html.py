@@ -257,7 +257,35 @@ def odds_sentences(odds, lang: str, unit: str | None = None) -> list[str]:
     return out
 
 
-def render_html(results: Any, lang: str = "en", odds=None, title: str | None = None) -> str:
+def need_section(need, lang: str) -> str:
+    """The "what would a safe plan need?" card from a :class:`~gaemi.results.need.NeedResult`:
+    its sentence and the plan's own value and odds beside the solved ones (no new numbers)."""
+    if need is None:
+        return ""
+    s = need.summary()
+    ko = lang == "ko"
+    what = {"saving": "월 저축액" if ko else "monthly saving", "years": "기간" if ko else "horizon",
+            "price": ("집값" if ko else "home price") if need.goal_kind == "home"
+            else ("목표 금액" if ko else "goal amount")}[need.solve]
+
+    def pct(p):
+        return "—" if p is None else fmt_pct(p, 1)
+
+    solved = need.format_value(need.value, lang) if need.feasible else ("범위 안에 없음" if ko else "none within bounds")
+    goal_label = ("P(내 집 마련)" if ko else "P(home)") if need.goal_kind == "home" else "P(goal)"
+    rows = [(what, need.format_value(need.own_value, lang), solved),
+            (goal_label, pct(need.own_p_goal), pct(need.p_goal)),
+            ("P(위험)" if ko else "P(ruin)", pct(need.own_p_ruin), pct(need.p_ruin))]
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
+    head = f"<tr><th></th><th>{_e(text(lang, 'need_col_own'))}</th><th>{_e(text(lang, 'need_col_solved'))}</th></tr>"
+    return (f'<section class="card" id="need"><h2>{_e(text(lang, "need_heading"))}</h2>'
+            f'<p class="need-sentence">{_e_names(s["sentence"][lang], lang)}</p>'
+            f'<table class="headline need"><thead>{head}</thead><tbody>{body}</tbody></table>'
+            f'<p class="note">{_e(s["ruin_definition"]) if not ko else _e("위험 = 반대매매, 손실 한계선 도달, 또는 마이너스 순자산")}</p>'
+            f"</section>\n")
+
+
+def render_html(results: Any, lang: str = "en", odds=None, title: str | None = None, need=None) -> str:
     """The report page as a string (see :func:`render_report`)."""
     from plotly.offline import get_plotlyjs
 
@@ -312,6 +340,7 @@ def render_html(results: Any, lang: str = "en", odds=None, title: str | None = N
         f"{warnings_html}"
         f'<section class="card" id="summary"><h2>{_e(text(lang, "summary_heading"))}</h2>'
         f"{''.join(summary_parts)}</section>\n"
+        f"{need_section(need, lang)}"
         f'<section id="headline"><h2>{_e(text(lang, "table_heading"))}</h2>'
         f'<table class="headline"><thead><tr>{thead}</tr></thead><tbody>{tbody}</tbody></table>'
         + (f'<p class="note">{_e(text(lang, "not_reached"))}</p>' if not_reached else "")
@@ -321,16 +350,17 @@ def render_html(results: Any, lang: str = "en", odds=None, title: str | None = N
 
 
 def render_report(results: Any, path: str | os.PathLike, lang: str = "en", odds=None,
-                  title: str | None = None) -> Path:
+                  title: str | None = None, need=None) -> Path:
     """Write one self-contained HTML report and return its path.
 
     ``results``: a :class:`~gaemi.results.simulation.SimulationResult` or a list of them (several
     plans: a side-by-side table and overlaid curves). ``lang``: "ko" or "en" (anything else is a
     :class:`~gaemi.errors.ConfigError`). ``odds``: an optional
-    :class:`~gaemi.results.odds.OddsCurve` for the leverage chart. ``title`` replaces the default
+    :class:`~gaemi.results.odds.OddsCurve` for the leverage chart; ``need``: an optional
+    :class:`~gaemi.results.need.NeedResult` for the "what would a safe plan need?" card. ``title`` replaces the default
     page title. The page embeds plotly.js inline once and loads nothing from the network.
     """
-    page = render_html(results, lang=lang, odds=odds, title=title)
+    page = render_html(results, lang=lang, odds=odds, title=title, need=need)
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
