@@ -126,7 +126,7 @@ def test_cli_json_and_terminal_carry_history_and_warnings():
     assert "short_history" in codes(s)
     r = runner.invoke(app, ["simulate", "severance-altcoins", "--paths", "256", "--seed", "1", "--lang", "en"])
     assert r.exit_code == 0, r.output
-    assert "short_history" in r.stdout and s["history"]["start"] in r.stdout
+    assert "Short history" in r.stdout and s["history"]["start"] in r.stdout
     r = runner.invoke(app, ["backtest", "samsung-margin", "--start", "2015-01-05", "--json"])
     assert r.exit_code == 0, r.output
     b = json.loads(r.stdout)
