@@ -138,3 +138,20 @@ def test_every_builtin_plan_result_states_its_history():
     for name in gaemi.config.builtin_plan_names():
         s = gaemi.rolling(name).summary()
         assert s["history"]["sessions"] > 0 and isinstance(s["warnings"], list), name
+
+
+def test_stablecoin_depeg_is_measured_in_its_own_currency():
+    """usdt held in won: the won's moves are not a depeg; USDT's own worst fall is."""
+    s = gaemi.rolling("usdt-parking").summary()
+    w = next(w for w in s["warnings"] if w["code"] == "no_major_drawdown")
+    h = s["history"]
+    px = load_series("usdt")["close"].loc[h["start"]:h["end"]]
+    # a depeg is the fall below the 1-dollar peg (USDT traded at a premium in Dec 2017: a fall from
+    # that premium peak is not a depeg)
+    assert w["asset"] == "usdt" and w["max_drawdown"] == pytest.approx(1 - float(px.min()), rel=1e-9)
+    assert w["max_drawdown"] < 0.10
+    # UST's history holds its collapse: no warning
+    p = plan("ust", currency="USD")
+    panel = build_panel(["ust"], currency="USD")
+    assert "no_major_drawdown" not in [w["code"] for w in history_warnings(panel, ["ust"], history_of(panel),
+                                                                           "bootstrap")]

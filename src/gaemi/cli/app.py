@@ -108,7 +108,7 @@ def demo(
                   f"{h['start']} .. {h['end']} ({h['years']:.1f} years)"
                   + (f" [bold yellow]warnings: {', '.join(codes)}[/]" if codes else ""), highlight=False)
     out.print("Goal: net wealth reaches the plan's target (cash for a home). Forced: at least one forced "
-              "sale (반대매매). Wiped: net wealth fell at some close to 10% or less of all money put in (깡통; ever, not only at the end). Windows overlap: "
+              "sale (반대매매). Wiped ever: net wealth fell at some close to 10% or less of all money put in (한때 깡통선); wiped end: it ended the horizon there (끝내 깡통). Windows overlap: "
               "shares say how often history did this, not future odds. Crypto plans use 3-year windows (short "
               "history) on coins that survived; NVIDIA, Tesla and Samsung are today's famous winners, picked after "
               "the fact: survivorship flatters them.", highlight=False)
@@ -338,6 +338,9 @@ def _summary_table(results) -> Table:
         "—" if not s["time_to_goal_years"] or s["time_to_goal_years"]["p50"] is None
         else f"{s['time_to_goal_years']['p50']:.1f}" for s in sums])
     t.add_row("median max drawdown", *[pct(s["max_drawdown_quantiles"]["p50"]) for s in sums])
+    if any(s.get("collapse") and s["collapse"].get("p_collapse") is not None for s in sums):
+        t.add_row("P(a coin collapsed)", *[pct(s["collapse"]["p_collapse"]) if s.get("collapse") and
+                                           s["collapse"].get("p_collapse") is not None else "—" for s in sums])
     t.add_row("history", *[_span_text(s.get("history")) for s in sums])
     return t
 

@@ -33,7 +33,8 @@ COIN_ETFS = frozenset({"ibit", "etha", "fbtc", "gbtc", "bito"})
 #: 2008, 2020: -34 % / -36 %, 2022 NASDAQ-100: -35 %); stock 50 %: a single company's bad years
 #: (NVIDIA -56 % in 2018, -66 % in 2022; Tesla -74 % in 2021-22; Samsung -44 % in 2021-23 is not
 #: one); major_coin 70 % (bitcoin -84 % in 2018, -77 % in 2022); altcoin 85 % (XRP -95 % in
-#: 2018-20, LUNA -100 %); coin_etf 50 %; stablecoin 10 % (a depeg: UST fell 99 % in May 2022).
+#: 2018-20, LUNA -100 %); coin_etf 50 %; stablecoin 10 % below the 1-dollar peg (a depeg, ``1 - lowest close``: UST
+#: fell to 0.01 in May 2022).
 MAJOR_DRAWDOWN: dict[str, float] = {
     "equity_index": 0.30,
     "stock": 0.50,

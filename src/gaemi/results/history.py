@@ -74,6 +74,7 @@ def _warn(code: str, message: str, message_ko: str, **extra: Any) -> dict[str, A
 def history_warnings(panel, assets: Sequence[str], history: dict[str, Any], model: str,
                      currency: str | None = None) -> list[dict[str, Any]]:
     """Warnings for a result over ``panel`` whose plan holds ``assets`` (fx columns ignored).
+    Drawdowns are measured on each asset's own closes over the span, in its own currency.
 
     ``model`` ``"backtest"`` (one real path) gets only the data notes; every model that generalises
     from the span (bootstrap, garch, parametric, historical, rolling) also gets ``short_history``,
@@ -97,25 +98,34 @@ def history_warnings(panel, assets: Sequence[str], history: dict[str, Any], mode
             f"나쁜 시기가 빠져 있을 수 있습니다. {_WHAT_TO_DO_KO}",
             years=history["years"], limit_years=SHORT_HISTORY_YEARS, limited_by=lim))
     if generalises:
-        cols = [k for k, a in enumerate(panel.assets) if a in assets]
-        if cols:
-            dds = max_drawdowns(panel.returns[:, cols])
-            for k, dd in zip(cols, dds):
-                name = panel.assets[k]
-                cls = asset_class(name)
-                major = MAJOR_DRAWDOWN.get(cls)
-                if major is not None and dd < major:
-                    cur = f" in {currency}" if currency else ""
-                    out.append(_warn(
-                        "no_major_drawdown",
-                        f"No major crash in this history for {name}: its worst fall from a peak{cur} in {span_en} "
-                        f"was {dd:.0%}, less than the {major:.0%} that counts as a major drawdown for a "
-                        f"{cls.replace('_', ' ')}. The models cannot show a crash the history does not hold. "
-                        f"{_WHAT_TO_DO}",
-                        f"{name}의 역사에 큰 폭락이 없습니다: {span_ko} 동안 고점 대비 최대 낙폭이 {dd:.0%}로, "
-                        f"이 자산군에서 큰 폭락으로 치는 {major:.0%}보다 작습니다. 모델은 역사에 없는 폭락을 보여 줄 수 "
-                        f"없습니다. {_WHAT_TO_DO_KO}",
-                        asset=name, asset_class=cls, max_drawdown=float(dd), major_drawdown=major))
+        from gaemi.data.catalog import close_history, series_info
+
+        for name in dict.fromkeys(a for a in assets if a in panel.assets):
+            # the asset's own closes over the span, in its own currency (a stablecoin's depeg is a
+            # fall against the dollar, not the won's moves)
+            closes = close_history(name)
+            closes = closes.loc[(closes.index >= pd.Timestamp(history["start"]))
+                                & (closes.index <= pd.Timestamp(history["end"]))]
+            if len(closes) < 2:
+                continue
+            cls = asset_class(name)
+            if cls == "stablecoin":  # a depeg: the lowest close below the 1-dollar peg
+                dd = max(0.0, 1.0 - float(closes.min()))
+            else:
+                dd = float(max_drawdowns(closes.pct_change().to_numpy()[1:, None])[0])
+            major = MAJOR_DRAWDOWN.get(cls)
+            if major is not None and dd < major:
+                cur = f" in {series_info(name).currency}"
+                out.append(_warn(
+                    "no_major_drawdown",
+                    f"No major crash in this history for {name}: its worst fall from a peak{cur} in {span_en} "
+                    f"was {dd:.0%}, less than the {major:.0%} that counts as a major drawdown for a "
+                    f"{cls.replace('_', ' ')}. The models cannot show a crash the history does not hold. "
+                    f"{_WHAT_TO_DO}",
+                    f"{name}의 역사에 큰 폭락이 없습니다: {span_ko} 동안 고점 대비 최대 낙폭이 {dd:.0%}로, "
+                    f"이 자산군에서 큰 폭락으로 치는 {major:.0%}보다 작습니다. 모델은 역사에 없는 폭락을 보여 줄 수 "
+                    f"없습니다. {_WHAT_TO_DO_KO}",
+                    asset=name, asset_class=cls, max_drawdown=float(dd), major_drawdown=major))
         for name in dict.fromkeys(a for a in assets if a in panel.assets):
             cls = asset_class(name)
             if cls in ("stock", "altcoin"):
