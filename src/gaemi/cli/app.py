@@ -7,12 +7,54 @@ import sys
 from typing import Any, Callable, Optional
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.table import Table
 
 from gaemi.errors import GaemiError
 
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (a bad integer, an unknown option, a missing argument) as one plain line on
+    stderr with exit code 2, like gaemi's own errors; ``gaemi`` alone still prints the help."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:  # typer >= 0.22 vendors click
+            from typer._click import exceptions as click_exc
+        except ImportError:  # pragma: no cover
+            from click import exceptions as click_exc
+
+        class click:  # noqa: N801 - the names below read as click's
+            exceptions = click_exc
+            ClickException = click_exc.ClickException
+
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            if not standalone_mode:
+                raise
+            e.show()
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            if not standalone_mode:
+                raise
+            msg = " ".join(e.format_message().split())
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            sys.stderr.write(f"error: {msg}{hint}\n")
+            sys.exit(e.exit_code)
+        except getattr(click_exc, "Abort", KeyboardInterrupt):
+            if not standalone_mode:
+                raise
+            sys.stderr.write("aborted\n")
+            sys.exit(1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="gaemi",
     help="gaemi (개미): what margin, leveraged funds and altcoins do to a retail investor's odds.",
     no_args_is_help=True,
