@@ -86,8 +86,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
         raise OSError("disk full")
 
     monkeypatch.setattr(report_html.os, "replace", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(ConfigError, match="disk full") as err:  # one clear error, not a traceback
         render_report([mc_fund], target, lang="ko")
+    assert err.value.field == "report"
     assert target.read_text() == "old"
     assert os.listdir(tmp_path) == ["r.html"]
 

@@ -17,7 +17,9 @@ def _day(value: str | None, field: str):
 
 
 def write_heat_report(result, path: str) -> None:
-    """A self-contained HTML file: one chart per gauge (plotly, script inlined) and its notes."""
+    """A self-contained HTML file: one chart per gauge (plotly, script inlined) and its notes,
+    written atomically to a regular file (a folder, device, symbolic link or missing parent
+    folder is a ConfigError naming ``report``: see :mod:`gaemi.safe_write`)."""
     import html
 
     import plotly.graph_objects as go
@@ -42,8 +44,9 @@ def write_heat_report(result, path: str) -> None:
     body = "\n".join(parts)
     doc = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>gaemi heat</title>"
            f"</head><body><h1>gaemi heat ({html.escape(result.source)})</h1>{body}</body></html>")
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(doc)
+    from gaemi.safe_write import atomic_write_text
+
+    atomic_write_text(path, doc, field="report")
 
 
 def heat(
@@ -72,9 +75,13 @@ def heat(
                               "--sample for the embedded sample period")
         return heat_from_store(p, s, e)
 
+    if report:  # refuse a bad target before reading the store
+        from gaemi.safe_write import check_target
+
+        cli.guarded(lambda: check_target(report, "report"))
     res = cli.guarded(run)
     if report:
-        write_heat_report(res, report)
+        cli.guarded(lambda: write_heat_report(res, report))
     if json_out:
         cli.emit_json(res.to_dict())
         return

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -359,22 +358,13 @@ def render_report(results: Any, path: str | os.PathLike, lang: str = "en", odds=
     :class:`~gaemi.results.odds.OddsCurve` for the leverage chart; ``need``: an optional
     :class:`~gaemi.results.need.NeedResult` for the "what would a safe plan need?" card. ``title`` replaces the default
     page title. The page embeds plotly.js inline once and loads nothing from the network.
+
+    ``path`` must name a regular file (new or to replace) in an existing folder: a folder, a
+    device, a symbolic link or a missing parent folder is a ConfigError naming ``report``
+    (see :mod:`gaemi.safe_write`); the file is written atomically.
     """
+    from gaemi.safe_write import atomic_write_text, check_target
+
+    check_target(path, "report")  # refuse a bad target before the page is built
     page = render_html(results, lang=lang, odds=odds, title=title, need=need)
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise ConfigError("report", str(path), "a file in an existing directory")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return path
+    return atomic_write_text(path, page, field="report")

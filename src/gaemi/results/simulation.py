@@ -215,33 +215,64 @@ class SimulationResult:
         return json.dumps(_clean(payload), ensure_ascii=False, default=str, **kwargs)
 
     def save(self, path: str | Path) -> Path:
-        """Arrays and provenance in one ``.npz`` file, written atomically."""
-        import os
-        import tempfile
+        """Arrays and provenance in one ``.npz`` file, written atomically; returns its path.
 
-        path = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent or ".", suffix=".npz")
-        os.close(fd)
+        ``path`` must name a regular file (new or to replace) in an existing folder: a folder,
+        a device, a symbolic link or a missing parent folder is a ConfigError naming ``path``
+        (see :mod:`gaemi.safe_write`). The file is written in full to a temporary file beside
+        it and renamed onto ``path``, so a reader never sees half of one.
+        """
+        import io
+
+        from gaemi.safe_write import atomic_write_bytes, check_target
+
+        check_target(path, "path")  # refuse a bad target before compressing anything
+        buf = io.BytesIO()
         np.savez_compressed(
-            tmp, month_wealth=self.raw.month_wealth, floats=self.raw.floats, ints=self.raw.ints,
+            buf, month_wealth=self.raw.month_wealth, floats=self.raw.floats, ints=self.raw.ints,
             meta=np.array(json.dumps(_clean({
                 "plan": self.plan.model_dump(mode="json"), "kind": self.kind, "n_days": self.n_days,
                 "days_per_year": self.days_per_year, "provenance": self.provenance,
                 "path_labels": None if self.path_labels is None else [str(x) for x in self.path_labels],
             }), default=str)),
         )
-        os.replace(tmp, path)
-        return path
+        return atomic_write_bytes(path, buf.getbuffer(), field="path")
 
     @classmethod
     def load(cls, path: str | Path) -> "SimulationResult":
-        with np.load(path, allow_pickle=False) as z:
-            meta = json.loads(str(z["meta"]))
-            raw = RawPaths(z["month_wealth"], z["floats"], z["ints"])
-        labels = meta.get("path_labels")
+        """A result written by :meth:`save`; ConfigError naming ``path`` when the file is
+        missing, not a regular file, or not a gaemi result."""
+        import os
+        import stat
+        import zipfile
+
+        from gaemi.errors import ConfigError
+
+        allowed = "a .npz file written by SimulationResult.save"
+        if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+            raise ConfigError("path", path, allowed)
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError) as err:
+            raise ConfigError("path", os.fspath(path), f"{allowed} ({getattr(err, 'strerror', None) or err})") from None
+        if not stat.S_ISREG(st.st_mode):
+            raise ConfigError("path", os.fspath(path), f"{allowed}; it is not a regular file")
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                meta = json.loads(str(z["meta"]))
+                raw = RawPaths(z["month_wealth"], z["floats"], z["ints"])
+            labels = meta.get("path_labels")
+            plan = Plan.model_validate(meta["plan"])
+            kind, n_days, dpy, prov = (meta["kind"], meta["n_days"], meta["days_per_year"],
+                                       meta["provenance"])
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as err:
+            if isinstance(err, ConfigError):
+                raise
+            msg = " ".join(str(err).split())[:200]
+            raise ConfigError("path", os.fspath(path), f"{allowed} ({type(err).__name__}: {msg})") from None
         return cls(
-            plan=Plan.model_validate(meta["plan"]), kind=meta["kind"], n_days=meta["n_days"], raw=raw,
-            days_per_year=meta["days_per_year"], provenance=meta["provenance"],
+            plan=plan, kind=kind, n_days=n_days, raw=raw,
+            days_per_year=dpy, provenance=prov,
             path_labels=None if labels is None else pd.Index(labels),
         )
 
