@@ -13,28 +13,32 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from gaemi.config.plan import Money, Num
 from gaemi.errors import ConfigError
+from gaemi.limits import MIN_MORTGAGE_TERM_YEARS
 
 
 class LendingRules(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Numbers refuse true/false, text, NaN and infinity (:data:`gaemi.config.plan.Num`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str
     title: str = ""
     currency: Literal["KRW", "USD"] = "KRW"
-    ltv: float = Field(gt=0, le=1, description="loan-to-value for a non-owner")
-    ltv_first_time: float = Field(gt=0, le=1, description="loan-to-value for a first-time buyer")
-    loan_caps: list[tuple[float, float]] = Field(default_factory=list, description="[price up to, max loan]")
-    loan_cap_above: float | None = Field(None, ge=0, description="cap above the last band; none if omitted")
-    dsr: float = Field(gt=0, le=1, description="max annual debt service / annual income")
-    stress_add_on: float = Field(0.0, ge=0, le=0.2, description="added to the mortgage rate for the DSR test")
-    mortgage_rate: float = Field(0.04, ge=0, le=0.3, description="annual")
-    mortgage_term_years: float = Field(30, gt=0, le=50)
+    ltv: Num = Field(gt=0, le=1, description="loan-to-value for a non-owner")
+    ltv_first_time: Num = Field(gt=0, le=1, description="loan-to-value for a first-time buyer")
+    loan_caps: list[tuple[Money, Money]] = Field(default_factory=list, max_length=100, description="[price up to, max loan]")
+    loan_cap_above: Money | None = Field(None, ge=0, description="cap above the last band; none if omitted")
+    dsr: Num = Field(gt=0, le=1, description="max annual debt service / annual income")
+    stress_add_on: Num = Field(0.0, ge=0, le=0.2, description="added to the mortgage rate for the DSR test")
+    mortgage_rate: Num = Field(0.04, ge=0, le=0.3, description="annual")
+    mortgage_term_years: Num = Field(30, ge=MIN_MORTGAGE_TERM_YEARS, le=50)
     acquisition_tax: Literal["kr-one-home", "flat"] = "flat"
-    tax_rate: float = Field(0.0, ge=0, le=0.2)
-    first_time_tax_relief: float = Field(0.0, ge=0)
-    first_time_relief_max_price: float = Field(0.0, ge=0)
-    fees_rate: float = Field(0.0, ge=0, le=0.2)
+    tax_rate: Num = Field(0.0, ge=0, le=0.2)
+    first_time_tax_relief: Money = Field(0.0, ge=0)
+    first_time_relief_max_price: Money = Field(0.0, ge=0)
+    fees_rate: Num = Field(0.0, ge=0, le=0.2)
     sources: list[str] = Field(default_factory=list)
 
     @field_validator("loan_caps")
@@ -55,19 +59,24 @@ def preset_names() -> list[str]:
 
 
 def load_rules(spec: str | Path) -> LendingRules:
-    """Lending rules from a preset name or a TOML file path."""
+    """Lending rules from a preset name or a TOML file path (a user's file is read as a plan
+    file is: UTF-8 or cp949, at most 1 MB, see :func:`gaemi.config.io.read_config_text`)."""
+    from gaemi.config.io import parse_toml, read_config_text
+
+    if isinstance(spec, bytes) or not isinstance(spec, (str, Path)):
+        raise ConfigError("preset", spec, f"one of {', '.join(preset_names())} or a TOML file")
+    name = str(spec)
     path = Path(spec)
-    if path.suffix == ".toml" and path.is_file():
-        text = path.read_text(encoding="utf-8")
+    if "\x00" not in name and path.suffix == ".toml" and path.exists():
+        text = read_config_text(path, "preset")
     else:
-        f = _presets_dir() / f"{spec}.toml"
-        if not f.is_file():
-            raise ConfigError("preset", str(spec), f"one of {', '.join(preset_names())} or a TOML file")
-        text = f.read_text(encoding="utf-8")
+        if name not in preset_names():  # also keeps "../x" from reaching outside the folder
+            raise ConfigError("preset", name, f"one of {', '.join(preset_names())} or a TOML file")
+        text = (_presets_dir() / f"{name}.toml").read_text(encoding="utf-8")
     try:
-        return LendingRules.model_validate(tomllib.loads(text))
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError("preset", str(spec), f"valid TOML ({err})") from err
+        return LendingRules.model_validate(parse_toml(text, name, "preset"))
+    except RecursionError:
+        raise ConfigError("preset", name, "TOML nested less deeply") from None
     except ValidationError as err:
         from gaemi.config.io import validation_to_config_error
 

@@ -10,13 +10,53 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, field_validator, model_validator
+
+from gaemi.limits import MAX_AMOUNT, MIN_MORTGAGE_TERM_YEARS
 
 DEPOSIT = "deposit"
 
 
+def _refuse_non_number(v):
+    """Before pydantic coerces: ``true`` is not 1 year, ``"10"`` is not 10, NaN is not a number."""
+    if isinstance(v, bool):
+        raise ValueError("a number, not true/false")
+    if isinstance(v, (str, bytes)):
+        raise ValueError("a number, not text")
+    if isinstance(v, float) and math.isnan(v):
+        raise ValueError("a number; NaN is not a number")
+    if isinstance(v, float) and math.isinf(v):
+        raise ValueError("a finite number; infinity is not allowed")
+    return v
+
+
+#: a finite real number: refuses bool, text, NaN and infinity with a message that says which
+Num = Annotated[float, BeforeValidator(_refuse_non_number)]
+#: a whole number: refuses bool, text, NaN and infinity
+Int = Annotated[int, BeforeValidator(_refuse_non_number)]
+#: a money amount in the plan's currency, up to MAX_AMOUNT (gaemi.limits)
+Money = Annotated[float, BeforeValidator(_refuse_non_number), Field(le=MAX_AMOUNT)]
+#: true or false only (not "yes", not 1)
+Flag = Annotated[bool, Strict()]
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    def model_copy(self, *, update=None, deep: bool = False):
+        """pydantic's ``model_copy(update=...)`` skips validation; here an update is validated like
+        any other input (a ConfigError for a bad value), so no copy can hold a value that
+        ``model_validate`` would refuse. Without ``update`` it is pydantic's own copy."""
+        if not update:
+            return super().model_copy(deep=deep)
+        from pydantic import ValidationError
+
+        try:
+            return type(self).model_validate({**self.model_dump(), **update})
+        except ValidationError as err:
+            from gaemi.config.io import validation_to_config_error
+
+            raise validation_to_config_error(err) from err
 
 
 DEFAULT_EXPENSE_RATIO = 0.0095  # a 2x/3x fund's fee (ProShares/Direxion 0.89-0.95 %)
@@ -51,9 +91,9 @@ def default_spread(structure: str, leverage: float) -> float:
 class Investor(_Frozen):
     """Money the investor brings."""
 
-    capital: float = Field(ge=0, description="starting capital, plan currency")
-    monthly_saving: float = Field(0.0, ge=0, description="saved and invested each month")
-    saving_growth: float = Field(0.0, ge=-0.5, le=1.0, description="annual growth of the saving")
+    capital: Money = Field(ge=0, description="starting capital, plan currency")
+    monthly_saving: Money = Field(0.0, ge=0, description="saved and invested each month")
+    saving_growth: Num = Field(0.0, ge=-0.5, le=1.0, description="annual growth of the saving")
 
 
 class Holding(_Frozen):
@@ -70,10 +110,10 @@ class Holding(_Frozen):
     """
 
     asset: str = Field(min_length=1)
-    weight: float = Field(gt=0, le=1)
-    leverage: float = Field(1.0, ge=-5, le=5)
-    expense_ratio: float | None = Field(None, ge=0, le=0.2, description="annual; default 0.0095 for L != 1, else 0")
-    financing_spread: float | None = Field(
+    weight: Num = Field(gt=0, le=1)
+    leverage: Num = Field(1.0, ge=-5, le=5)
+    expense_ratio: Num | None = Field(None, ge=0, le=0.2, description="annual; default 0.0095 for L != 1, else 0")
+    financing_spread: Num | None = Field(
         None, ge=0, le=0.2,
         description="annual, on the exposure the structure charges it on; default calibrated per structure "
         "(swap long 0.007, futures long 0.0035, futures inverse 0.0165; docs/validation.md)")
@@ -82,15 +122,15 @@ class Holding(_Frozen):
         None, description="how the fund reaches its exposure: 'swap' (U.S. funds) or 'futures' (KRX funds); "
         "default futures for a KRW underlying, else swap"
     )
-    termination_drop: float | None = Field(
+    termination_drop: Num | None = Field(
         None, gt=0, lt=1, description="early termination when the fund falls this much in one day (XIV: 0.8)"
     )
-    collapse_hazard: float | None = Field(
+    collapse_hazard: Num | None = Field(
         None, ge=0, le=MAX_COLLAPSE_HAZARD, allow_inf_nan=False,
         description="per year: the rate at which the asset collapses or is delisted (a path's collapse time is "
         "exponential with this rate); default by asset class: altcoin 0.20, stablecoin 0.02, others 0 "
         "(docs/risks.md); 0 turns it off")
-    collapse_drop: float | None = Field(
+    collapse_drop: Num | None = Field(
         None, gt=0, le=1, allow_inf_nan=False,
         description="the fall on the collapse session (0.9 = -90 %), after which the holding earns nothing; "
         "default 0.90")
@@ -127,9 +167,9 @@ class Holding(_Frozen):
 class Deposit(_Frozen):
     """Where cash and a graduated investor's money sit: a fixed rate or a rate series."""
 
-    rate: float | None = Field(0.025, ge=-0.05, le=0.5, description="annual, ACT/365")
+    rate: Num | None = Field(0.025, ge=-0.05, le=0.5, description="annual, ACT/365")
     series: str | None = Field(None, description="rate series, e.g. kr_cd91; overrides rate")
-    spread: float = Field(0.0, ge=-0.1, le=0.1, description="added to the series")
+    spread: Num = Field(0.0, ge=-0.1, le=0.1, description="added to the series")
 
 
 class Margin(_Frozen):
@@ -142,24 +182,24 @@ class Margin(_Frozen):
     by selling. Repayments settle the accrued interest, then retire the oldest draws first
     (선입선출)."""
 
-    loan_to_equity: float = Field(ge=0, le=4, description="borrowed per unit of own money at purchase")
-    maintenance_ratio: float = Field(1.40, gt=1, le=5, description="collateral / loan at the close")
-    call_deadline_days: int = Field(2, ge=0, le=10, description="sessions to cure before the forced sale")
+    loan_to_equity: Num = Field(ge=0, le=4, description="borrowed per unit of own money at purchase")
+    maintenance_ratio: Num = Field(1.40, gt=1, le=5, description="collateral / loan at the close")
+    call_deadline_days: Int = Field(2, ge=0, le=10, description="sessions to cure before the forced sale")
     forced_sale: Literal["restore", "all"] = "restore"
-    haircut: float = Field(0.0, ge=0, lt=0.5, description="sale price below that session's close")
-    rate_tiers: list[tuple[float, float]] = Field(
-        default_factory=lambda: [(7, 0.049), (15, 0.085), (99999, 0.093)],
+    haircut: Num = Field(0.0, ge=0, lt=0.5, description="sale price below that session's close")
+    rate_tiers: list[tuple[Num, Num]] = Field(
+        default_factory=lambda: [(7, 0.049), (15, 0.085), (99999, 0.093)], max_length=50,
         description="[max calendar days held, annual rate], ACT/365",
     )
-    on_contributions: bool = Field(True, description="borrow loan_to_equity on monthly purchases too")
-    maturity_days: float | None = Field(
+    on_contributions: Flag = Field(True, description="borrow loan_to_equity on monthly purchases too")
+    maturity_days: Num | None = Field(
         150, gt=0, le=365,
         description="calendar days a draw may run (Korean brokers: commonly 90-180); None = no maturity",
     )
     at_maturity: Literal["extend", "repay"] = Field(
         "extend", description="a draw past maturity is extended (만기연장) or repaid by selling holdings (만기 반대매매)"
     )
-    extension_rate: float | None = Field(
+    extension_rate: Num | None = Field(
         None, ge=0, le=1, description="annual rate of an extended draw; None = it keeps the rate of its age's tier",
     )
     jurisdiction: Literal["KR", "other"] = Field(
@@ -190,15 +230,15 @@ class Margin(_Frozen):
 
 class Rebalance(_Frozen):
     rule: Literal["none", "monthly", "threshold"] = "none"
-    threshold: float = Field(0.05, gt=0, lt=1, description="absolute weight drift that triggers it")
+    threshold: Num = Field(0.05, gt=0, lt=1, description="absolute weight drift that triggers it")
 
 
 class AmountGoal(_Frozen):
     """A target amount of net wealth that grows at ``growth`` a year."""
 
     kind: Literal["amount"] = "amount"
-    amount: float = Field(gt=0)
-    growth: float = Field(0.0, ge=-0.5, le=1.0)
+    amount: Money = Field(gt=0)
+    growth: Num = Field(0.0, ge=-0.5, le=1.0)
 
 
 class HomeGoal(_Frozen):
@@ -206,17 +246,38 @@ class HomeGoal(_Frozen):
     (price + tax and fees - the largest loan the lending rules allow) in that month."""
 
     kind: Literal["home"] = "home"
-    price: float = Field(gt=0, description="home price today, plan currency")
+    price: Money = Field(gt=0, description="home price today, plan currency")
     preset: str = Field("kr-2025-10", description="lending rules: a preset name or a TOML file")
-    price_growth: float = Field(0.03, ge=-0.5, le=1.0, description="annual home-price growth")
+    price_growth: Num = Field(0.03, ge=-0.5, le=1.0, description="annual home-price growth")
     price_index: str | None = Field(
         None, description="a home-price index (embedded or stored symbol): real levels in history, "
         "bootstrapped monthly changes in Monte Carlo; overrides price_growth")
-    first_time_buyer: bool = True
-    income: float = Field(ge=0, description="annual household income today")
-    income_growth: float = Field(0.03, ge=-0.5, le=1.0, description="annual, applied once a year")
-    mortgage_rate: float | None = Field(None, ge=0, lt=0.3, description="annual; default from the preset")
-    mortgage_term_years: float | None = Field(None, gt=0, le=50)
+    first_time_buyer: Flag = True
+    income: Money = Field(ge=0, description="annual household income today")
+    income_growth: Num = Field(0.03, ge=-0.5, le=1.0, description="annual, applied once a year")
+    mortgage_rate: Num | None = Field(None, ge=0, lt=0.3, description="annual; default from the preset")
+    mortgage_term_years: Num | None = Field(
+        None, ge=MIN_MORTGAGE_TERM_YEARS, le=50, description="years; default from the preset (at least 1 year)")
+
+    @field_validator("price_index")
+    @classmethod
+    def _price_series(cls, v: str | None) -> str | None:
+        """A home-price index must be a price series: a rate (percent a year) or an FX rate read as
+        a price level would be nonsense. A series gaemi does not know is left to the check that
+        loads it (it names the series)."""
+        if v is None:
+            return v
+        from gaemi.errors import GaemiError
+
+        try:
+            from gaemi.data.catalog import series_info
+
+            kind = series_info(v).kind
+        except GaemiError:
+            return v
+        if kind != "price":
+            raise ValueError(f"a home-price index (a price series such as seoul_apt); {v!r} is a {kind} series")
+        return v
 
     @field_validator("preset")
     @classmethod
@@ -236,13 +297,13 @@ Goal = Annotated[Union[AmountGoal, HomeGoal], Field(discriminator="kind")]
 class Graduate(_Frozen):
     """졸업: once the goal is met, sell everything into deposits and stop taking risk."""
 
-    enabled: bool = False
+    enabled: Flag = False
 
 
 class StopLoss(_Frozen):
     """Sell all risky holdings into deposits once net wealth is this far below its peak."""
 
-    drawdown: float = Field(gt=0, lt=1)
+    drawdown: Num = Field(gt=0, lt=1)
 
 
 class Plan(_Frozen):
@@ -251,12 +312,12 @@ class Plan(_Frozen):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     title: str = ""
     currency: Literal["KRW", "USD"] = "KRW"
-    horizon_years: float = Field(10, gt=0, le=60)
+    horizon_years: Num = Field(10, gt=0, description="years; at most gaemi.limits.max_years() (60)")
     calendar: Literal["XNYS", "XKRX"] | None = None
-    wipeout_floor: float = Field(
+    wipeout_floor: Num = Field(
         0.1, ge=0, lt=1, description="wiped out (깡통): net wealth at or below this share of all money put in"
     )
-    ruin_floor: float = Field(
+    ruin_floor: Num = Field(
         0.2, ge=0, lt=1, description="ruin: net wealth at or below this share of all money put in, at any close"
     )
     investor: Investor
@@ -283,6 +344,37 @@ class Plan(_Frozen):
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             raise ValueError(f"holding weights must sum to 1 (they sum to {total:g})")
         return v
+
+    @field_validator("horizon_years")
+    @classmethod
+    def _horizon_limit(cls, v: float) -> float:
+        from gaemi.limits import ENV, max_years
+
+        limit = max_years()
+        if v > limit:
+            raise ValueError(f"at most {limit} years (the limit; raise it deliberately with {ENV['years']}=N)")
+        return v
+
+    @model_validator(mode="after")
+    def _applies(self) -> "Plan":
+        """Refuse what would run as nonsense: settings that do not apply to a deposit holding (it
+        earns the plan's [deposit] rate: no leverage, fund costs, financing rate, structure or
+        collapse), and no money at all (capital and monthly_saving both 0: every ratio to the
+        money put in is 0/0)."""
+        for k, h in enumerate(self.holdings):
+            if h.asset != DEPOSIT:
+                continue
+            for name in ("leverage", "expense_ratio", "financing_spread", "rate", "structure", "termination_drop",
+                         "collapse_hazard", "collapse_drop"):
+                value = getattr(h, name)
+                if (name == "leverage" and value != 1.0) or (name != "leverage" and value is not None):
+                    _raise_at(("holdings", k, name), value, "does_not_apply",
+                              f"nothing: {name} does not apply to a deposit holding (it earns the plan's [deposit] "
+                              "rate); remove it, or hold a fund instead")
+        if self.investor.capital == 0 and self.investor.monthly_saving == 0:
+            _raise_at(("investor", "capital"), 0, "no_money",
+                      "capital > 0 or monthly_saving > 0 (with neither, no money goes in and every odds is 0/0)")
+        return self
 
     @model_validator(mode="after")
     def _graduate_needs_goal(self) -> "Plan":
@@ -327,6 +419,15 @@ class Plan(_Frozen):
             if h.asset not in out:
                 out.append(h.asset)
         return out
+
+
+def _raise_at(loc: tuple, value, kind: str, allowed: str) -> None:
+    """Raise a pydantic ValidationError at ``loc`` (so the ConfigError names the exact field)."""
+    from pydantic import ValidationError
+    from pydantic_core import InitErrorDetails, PydanticCustomError
+
+    raise ValidationError.from_exception_data("Plan", [InitErrorDetails(
+        type=PydanticCustomError(kind, allowed), loc=loc, input=value)])
 
 
 def _margin_ineligible(h: Holding) -> str:

@@ -23,6 +23,8 @@ from gaemi.errors import ConfigError
 def annuity_factor(annual_rate: float, term_years: float) -> float:
     """Monthly payment per unit of loan: ``i / (1 - (1+i)^-n)``, i = rate/12, n = 12 x term."""
     n = term_years * 12
+    if not n > 0:  # plans and presets refuse terms under a year (gaemi.limits.MIN_MORTGAGE_TERM_YEARS)
+        raise ConfigError("mortgage_term_years", term_years, "a mortgage term of at least 1 year")
     i = annual_rate / 12
     if i == 0:
         return 1.0 / n
@@ -84,14 +86,20 @@ class Affordability:
 def affordability(price: float, income: float, rules: LendingRules, first_time: bool = False,
                   mortgage_rate: float | None = None, term_years: float | None = None) -> Affordability:
     """The largest loan and the cash needed to buy at ``price`` with annual ``income``."""
-    if not (np.isfinite(price) and price > 0):
-        raise ConfigError("price", price, "a home price > 0")
-    if not (np.isfinite(income) and income >= 0):
-        raise ConfigError("income", income, "an annual household income >= 0")
-    rate = rules.mortgage_rate if mortgage_rate is None else mortgage_rate
+    from gaemi.limits import MAX_AMOUNT, MIN_MORTGAGE_TERM_YEARS, finite_number
+
+    if not (0 < finite_number("price", price) <= MAX_AMOUNT):
+        raise ConfigError("price", price, f"a home price > 0 and at most {MAX_AMOUNT:g}")
+    if not (0 <= finite_number("income", income) <= MAX_AMOUNT):
+        raise ConfigError("income", income, f"an annual household income >= 0 and at most {MAX_AMOUNT:g}")
+    if not isinstance(first_time, bool):
+        raise ConfigError("first_time", first_time, "true or false")
+    rate = rules.mortgage_rate if mortgage_rate is None else finite_number("rate", mortgage_rate)
     if not (0 <= rate < 0.3):
         raise ConfigError("rate", rate, "an annual mortgage rate in [0, 0.3)")
-    term = rules.mortgage_term_years if term_years is None else term_years
+    term = rules.mortgage_term_years if term_years is None else finite_number("term_years", term_years)
+    if not (MIN_MORTGAGE_TERM_YEARS <= term <= 50):
+        raise ConfigError("term_years", term_years, f"a mortgage term from {MIN_MORTGAGE_TERM_YEARS:g} to 50 years")
     stress = rate + rules.stress_add_on
     ltv = (rules.ltv_first_time if first_time else rules.ltv) * price
     cap = price_cap(price, rules)
