@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from gaemi.errors import ConfigError
 
@@ -39,6 +40,16 @@ def _fmt(v: Any) -> str:
     if isinstance(v, pd.Timestamp):
         return str(v.date())
     return str(v)
+
+
+def _say(*parts: str | Text) -> None:
+    """Print a line literally: symbols, file names and CSV cells are never parsed as rich
+    markup or emoji codes (``fz:x:`` is not an emoji, ``[/]`` is not a closing tag)."""
+    _cli().out.print(Text.assemble(*parts), highlight=False, emoji=False)
+
+
+def _cell(v: Any) -> Text:
+    return Text(_fmt(v))
 
 
 def _records(df: pd.DataFrame) -> list[dict]:
@@ -110,18 +121,19 @@ def list_cmd(
     for r in embedded:
         note = (f"estimated from {r['estimated_from']}" if r["estimated_from"] else "") \
             + (("; " if r["estimated_from"] else "") + r["frequency"] if r["frequency"] != "daily" else "")
-        et.add_row(r["name"], r["kind"], r["currency"], r["calendar"], str(r["rows"]), r["first"], r["last"], note)
+        et.add_row(*[Text(str(x)) for x in (r["name"], r["kind"], r["currency"], r["calendar"],
+                                             r["rows"], r["first"], r["last"], note)])
     cli.out.print(et)
     if not rows:
-        cli.out.print(f"The store {resolve_path(store)} is empty: try `gaemi data fetch upbit "
-                      "BTC/KRW --since 2024-01-01` or `gaemi data import FILE.csv`.", highlight=False)
+        _say(f"The store {resolve_path(store)} is empty: try `gaemi data fetch upbit "
+             "BTC/KRW --since 2024-01-01` or `gaemi data import FILE.csv`.")
         return
-    t = Table(title=f"gaemi store: {resolve_path(store)}")
+    t = Table(title=Text(f"gaemi store: {resolve_path(store)}"))
     for c in ("symbol", "kind", "currency", "calendar", "source", "rows", "first", "last"):
         t.add_column(c, justify="right" if c == "rows" else "left")
     for r in rows:
-        t.add_row(*[_fmt(r[c]) for c in ("symbol", "kind", "currency", "calendar", "source",
-                                         "rows", "first", "last")])
+        t.add_row(*[_cell(r[c]) for c in ("symbol", "kind", "currency", "calendar", "source",
+                                          "rows", "first", "last")])
     cli.out.print(t)
 
 
@@ -145,8 +157,8 @@ def show_cmd(
             cli.emit_json({"embedded": asdict(info), "rows": len(df), "first": str(df["date"].iloc[0].date()),
                            "last": str(df["date"].iloc[-1].date()), "data": _records(df)})
             return
-        cli.out.print(f"[bold]{info.name}[/]  {info.description}  ({info.kind}, {info.currency}, {info.calendar}, "
-                      f"{info.frequency}; embedded from {info.source or info.file})", highlight=False)
+        _say((info.name, "bold"), f"  {info.description}  ({info.kind}, {info.currency}, {info.calendar}, "
+             f"{info.frequency}; embedded from {info.source or info.file})")
         if info.estimated_from:
             cli.out.print(f"  values from {info.estimated_from} on are estimates (docs/data.md)", highlight=False)
         cli.out.print(f"  {len(df)} rows, {df['date'].iloc[0].date()} .. {df['date'].iloc[-1].date()}",
@@ -169,12 +181,12 @@ def show_cmd(
                        "last": str(rows["date"].iloc[-1].date()) if len(rows) else None,
                        "data": _records(rows), "fetch_log": _records(log)})
         return
-    cli.out.print(f"[bold]{inst.symbol}[/]  {inst.name}  ({inst.kind}, {inst.currency}, "
-                  f"{inst.calendar}, source {inst.source})", highlight=False)
+    _say((inst.symbol, "bold"), f"  {inst.name}  ({inst.kind}, {inst.currency}, "
+         f"{inst.calendar}, source {inst.source})")
     if inst.note:
-        cli.out.print(f"  {inst.note}", highlight=False)
+        _say(f"  {inst.note}")
     span = f"{rows['date'].iloc[0].date()} .. {rows['date'].iloc[-1].date()}" if len(rows) else "—"
-    cli.out.print(f"  {len(rows)} rows, {span}", highlight=False)
+    _say(f"  {len(rows)} rows, {span}")
     cli.out.print(_tail_table(rows, tail))
 
 
@@ -184,26 +196,25 @@ def _tail_table(rows, tail: int) -> Table:
     for c in rows.columns:
         t.add_column(c, justify="left" if c == "date" else "right")
     for r in rows.tail(max(tail, 0)).itertuples(index=False):
-        t.add_row(*[_fmt(v) for v in r])
+        t.add_row(*[_cell(v) for v in r])
     return t
 
 
 def _report_lines(reports, notes=()) -> None:
-    cli = _cli()
     for rep in reports:
-        cli.out.print(f"{rep.symbol}: {rep.written} rows written"
-                      + (f" ({rep.first_date} .. {rep.last_date})" if rep.written else "")
-                      + (f", {len(rep.refused)} refused" if rep.refused else "")
-                      + (f", {len(rep.warnings)} warnings" if rep.warnings else ""), highlight=False)
+        _say(f"{rep.symbol}: {rep.written} rows written"
+             + (f" ({rep.first_date} .. {rep.last_date})" if rep.written else "")
+             + (f", {len(rep.refused)} refused" if rep.refused else "")
+             + (f", {len(rep.warnings)} warnings" if rep.warnings else ""))
         for i in rep.refused[:20]:
-            cli.out.print(f"  refused {i}", highlight=False)
+            _say(f"  refused {i}")
         for i in rep.warnings[:20]:
-            cli.out.print(f"  warning {i}", highlight=False)
+            _say(f"  warning {i}")
         more = max(len(rep.refused) - 20, 0) + max(len(rep.warnings) - 20, 0)
         if more:
-            cli.out.print(f"  ... and {more} more (--json lists all)", highlight=False)
+            _say(f"  ... and {more} more (--json lists all)")
     for n in notes:
-        cli.out.print(f"note: {n}", highlight=False)
+        _say(f"note: {n}")
 
 
 @data_app.command("fetch")
@@ -265,9 +276,11 @@ def _read_fast(p: Path, header: list[str]) -> pd.DataFrame | None:
     """The CSV with its number columns parsed by read_csv's C float parser (empty cells NaN),
     or None when any of them holds something else (then the text path names the line)."""
     numeric = set(CSV_NUMERIC) | {"value"}
-    names = [h for h in header]
-    dtypes = {raw: (np.float64 if name in numeric else str)
-              for raw, name in zip(_header(p), names)}
+    try:  # the names as read_csv sees them (skipinitialspace strips " close" to "close")
+        cols = list(pd.read_csv(p, nrows=0, skipinitialspace=True, encoding="utf-8-sig").columns)
+    except (ValueError, TypeError, OverflowError, pd.errors.ParserError):
+        return None
+    dtypes = {raw: (np.float64 if name in numeric else str) for raw, name in zip(cols, header)}
     try:
         df = pd.read_csv(p, dtype=dtypes, keep_default_na=False, na_values=[""],
                          skipinitialspace=True, skip_blank_lines=False, encoding="utf-8-sig")
@@ -336,8 +349,15 @@ def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
             k = int(np.flatnonzero(mask)[0])
             raise ConfigError(f"{name} line {int(lines[k])} {col}", given.iloc[k], allowed)
 
-    raw_dates = df["date"].str.strip()
-    parsed = pd.to_datetime(raw_dates, errors="coerce", format="ISO8601")
+    # a time's UTC offset is dropped (each row keeps its own wall-clock date): pandas refuses a
+    # column mixing offsets, or offsets and none, with a ValueError (found by the import fuzz)
+    raw_dates = df["date"].str.strip().str.replace(
+        r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$", r"\1", regex=True)
+    try:
+        parsed = pd.to_datetime(raw_dates, errors="coerce", format="ISO8601")
+    except (ValueError, TypeError, OverflowError) as err:
+        msg = " ".join(str(err).split())[:120]
+        raise ConfigError(f"{name} date", path, f"dates like 2024-01-31 ({msg})") from None
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_localize(None)
     unparsed = parsed.isna().to_numpy()
@@ -369,10 +389,11 @@ def read_csv_strict(path: str) -> tuple[pd.DataFrame, str | None]:
     currency = None
     if "currency" in df.columns:
         vals = df["currency"].str.strip().str.upper()
-        first = vals.iloc[0] if len(vals) else None
-        fail((vals != first).to_numpy(dtype=bool), "currency",
-             f"one currency per file ({first} on line {int(lines[0])})", vals)
-        currency = first
+        if len(vals):  # (a file with a header and no rows has no currency to check)
+            first = vals.iloc[0]
+            fail((vals != first).to_numpy(dtype=bool), "currency",
+                 f"one currency per file ({first} on line {int(lines[0])})", vals)
+            currency = first or None
     df.index = pd.Index(lines, name="line")
     return df, currency
 
