@@ -40,3 +40,83 @@ def format_krw(amount: float, lang: str = "en") -> str:
     if won_rest or not parts:
         parts.append(f"{won_rest:,}")
     return sign + " ".join(parts) + " 원"
+
+
+_BIG_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4}
+_SMALL_UNITS = {"천": 1000, "백": 100, "십": 10}
+
+
+def parse_money(text, field: str = "amount"):
+    """Money as people type it -> an exact whole number of won (or of the plan's currency unit).
+
+    Accepts plain numbers (``1106000000``, ``1,106,000,000``, ``1.5e8``), Korean units
+    (``11억``, ``1억 4천만``, ``1억4,000만 원``, ``150만``, ``1.5억``, ``2조 5천억``, ``3천``) and a
+    trailing ``원``/``KRW`` or a leading ``₩``. Big units (조, 억, 만) must descend and each may carry
+    a 천/백/십 group before it (``4천5백만`` = 45,000,000). A number (int or float) passes through
+    if finite and >= 0. Anything else — empty, negative, ``inf``/``nan``, a unit without a number
+    where one is needed, units out of order, a fraction of a won — raises
+    :class:`gaemi.errors.ConfigError` naming ``field``. Computed with :class:`decimal.Decimal`,
+    so ``1.1억`` is exactly 110,000,000.
+    """
+    import math
+    import re
+    from decimal import Decimal, InvalidOperation
+
+    from gaemi.errors import ConfigError
+
+    allowed = "an amount >= 0 such as 1106000000, 1,106,000,000, 11억, 1억 4천만, 150만 or 1.5억"
+    if isinstance(text, bool):
+        raise ConfigError(field, text, allowed)
+    if isinstance(text, (int, np.integer)):
+        if text < 0:
+            raise ConfigError(field, text, allowed)
+        return int(text)
+    if isinstance(text, (float, np.floating)):
+        if not math.isfinite(text) or text < 0:
+            raise ConfigError(field, text, allowed)
+        return float(text)
+    if not isinstance(text, str):
+        raise ConfigError(field, text, allowed)
+    s = text.strip()
+    s = re.sub(r"\s*(원|KRW|krw)$", "", s).lstrip("₩").strip()
+    if not s:
+        raise ConfigError(field, text, allowed)
+    number = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"
+    tokens = re.findall(rf"{number}|[조억만천백십]|\S", s)  # spaces separate tokens: "1 2" is not 12
+    if "".join(tokens) != s.replace(" ", ""):  # pragma: no cover - findall covers every char
+        raise ConfigError(field, text, allowed)
+    total = Decimal(0)
+    section = Decimal(0)
+    pending: Decimal | None = None
+    last_big = 10**13
+    last_small = 10**4
+    seen_unit = False
+    try:
+        for tok in tokens:
+            if tok in _BIG_UNITS:
+                unit = _BIG_UNITS[tok]
+                if unit >= last_big:
+                    raise ValueError
+                value = section + (pending if pending is not None else Decimal(0))
+                if value == 0:
+                    if pending is not None or section != 0 or seen_unit or len(tokens) != 1:
+                        raise ValueError
+                    value = Decimal(1)  # "만 원" alone = 10,000
+                total += value * unit
+                section, pending, last_big, last_small, seen_unit = Decimal(0), None, unit, 10**4, True
+            elif tok in _SMALL_UNITS:
+                unit = _SMALL_UNITS[tok]
+                if unit >= last_small:
+                    raise ValueError
+                section += (pending if pending is not None else Decimal(1)) * unit
+                pending, last_small, seen_unit = None, unit, True
+            else:
+                if pending is not None or not re.fullmatch(number, tok):
+                    raise ValueError
+                pending = Decimal(tok.replace(",", ""))
+        total += section + (pending if pending is not None else Decimal(0))
+    except (ValueError, InvalidOperation):
+        raise ConfigError(field, text, allowed) from None
+    if not total.is_finite() or total < 0 or total != total.to_integral_value():
+        raise ConfigError(field, text, allowed + " (a whole number of won)")
+    return int(total)

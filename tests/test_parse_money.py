@@ -1,0 +1,50 @@
+"""Money as people type it (issue 15): a table of inputs and exact values, and refusals."""
+
+import math
+
+import pytest
+
+from gaemi.errors import ConfigError
+from gaemi.units import format_krw, parse_money
+
+
+@pytest.mark.parametrize("text, won", [
+    ("11억", 1_100_000_000),
+    ("1억 4천만", 140_000_000),
+    ("1억4천만원", 140_000_000),
+    ("1억 4,000만 원", 140_000_000),
+    ("150만", 1_500_000),
+    ("150만 원", 1_500_000),
+    ("1,106,000,000", 1_106_000_000),
+    ("1106000000", 1_106_000_000),
+    ("₩1,000", 1_000),
+    ("1.5억", 150_000_000),
+    ("1.1억", 110_000_000),          # exact: Decimal, not 110000000.00000001
+    ("1.23456789억", 123_456_789),
+    ("2조 5천억", 2_500_000_000_000),
+    ("4천5백만", 45_000_000),
+    ("3천", 3_000),
+    ("만 원", 10_000),
+    ("11억 600만", 1_106_000_000),
+    ("1e8", 100_000_000),
+    ("0", 0),
+    (140_000_000, 140_000_000),
+])
+def test_parse_money_exact(text, won):
+    got = parse_money(text)
+    assert got == won and type(got) in (int, float)
+
+
+@pytest.mark.parametrize("text", ["", "억억", "-5억", "abc", "1억 2억", "1만 1억", "1,00", "nan", "inf",
+                                  "5천천", "1 2", "1.5", "1.234567891억", "억 1", True, None, -1, math.nan,
+                                  math.inf, [1]])
+def test_parse_money_refuses(text):
+    with pytest.raises(ConfigError) as ei:
+        parse_money(text, field="investor.capital")
+    assert ei.value.field == "investor.capital"
+
+
+@pytest.mark.parametrize("won", [0, 1, 9_999, 10_000, 140_000_000, 1_106_000_000, 2_500_000_000_000,
+                                 1_234_567_890_123])
+def test_round_trip_with_the_korean_format(won):
+    assert parse_money(format_krw(won, "ko")) == won
