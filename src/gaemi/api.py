@@ -17,7 +17,46 @@ from gaemi.scenarios.base import TableScenarioSet
 
 
 def _as_plan(plan: Plan | str) -> Plan:
-    return plan if isinstance(plan, Plan) else load_plan(plan)
+    """A validated Plan from a Plan, a built-in plan name or a TOML path; ConfigError("plan") else.
+
+    A Plan object is validated again here (``Plan.model_validate(plan.model_dump())``), so a plan
+    built round validation -- ``Plan.model_construct(...)``, ``object.__setattr__`` on a frozen
+    model, or a pydantic ``model_copy`` of an older gaemi -- cannot run with a value a plan file
+    would be refused for. (``Plan.model_copy(update=...)`` itself validates the update.)"""
+    from pathlib import Path
+
+    if isinstance(plan, Plan):
+        import warnings
+
+        from pydantic import ValidationError
+
+        from gaemi.config.io import validation_to_config_error
+
+        try:
+            with warnings.catch_warnings():  # a wrongly typed field warns while it is dumped
+                warnings.simplefilter("ignore")
+                data = plan.model_dump()
+            return Plan.model_validate(data)
+        except ValidationError as err:
+            raise validation_to_config_error(err) from err
+        except Exception as err:  # a field so broken it cannot even be dumped
+            raise ConfigError("plan", getattr(plan, "name", "?"), f"a valid Plan ({type(err).__name__}: {err})") \
+                from None
+    if isinstance(plan, (str, Path)) and str(plan).strip():
+        return load_plan(plan)
+    raise ConfigError("plan", plan, "a Plan, the name of a built-in plan (gaemi plans) or a TOML file")
+
+
+def _check_start_end(start: Any, end: Any) -> None:
+    """Start after end is refused as such (not as "too few sessions")."""
+    if start is None or end is None:
+        return
+    try:
+        a, b = pd.Timestamp(start), pd.Timestamp(end)
+    except (ValueError, TypeError):
+        return  # the panel names the one that does not parse
+    if a is not pd.NaT and b is not pd.NaT and a > b:
+        raise ConfigError("start", str(start), f"a date before end ({end}): start is after end")
 
 
 def plan_panel(plan: Plan, start: Any = None, end: Any = None, extra_rates: tuple[str, ...] = ()):
@@ -93,6 +132,7 @@ def backtest(plan: Plan | str, start: Any = None, end: Any = None) -> Simulation
     """One path: the plan started at ``start`` (snapped to the next session) for its horizon
     or until ``end`` (snapped to the previous session), over the embedded history."""
     plan = _as_plan(plan)
+    _check_start_end(start, end)
     full = plan_panel(plan)
     panel = full.window(start, end)
     if end is None:
@@ -128,7 +168,13 @@ def _rolling_windows(panel, n_days: int, step: str | int = "month", field: str =
 def rolling(plan: Plan | str, step: str | int = "month", years: float | None = None) -> SimulationResult:
     """Every window of the plan's horizon in the embedded history, one path per start
     (the first session of each month, or every ``step`` sessions) — as cFIREsim does."""
+    from gaemi.limits import check_years
+
     plan = _as_plan(plan)
+    if years is not None:
+        check_years(years)
+    if not (step == "month" or (isinstance(step, (int, np.integer)) and not isinstance(step, bool) and step > 0)):
+        raise ConfigError("step", step, '"month" or a whole number of sessions > 0')
     panel = plan_panel(plan)
     horizon = years if years is not None else plan.horizon_years
     n_days = horizon_sessions(panel.dates, horizon)

@@ -68,12 +68,26 @@ def fund_report(
     """
     from gaemi.data import build_panel, series_info
 
-    if leverage == 0 or not np.isfinite(leverage) or abs(leverage) > 5:
+    from gaemi.limits import finite_number
+
+    if not isinstance(underlying, str) or not underlying:
+        raise ConfigError("underlying", underlying, "the name of a price series (gaemi data list)")
+    if finite_number("leverage", leverage) == 0 or abs(leverage) > 5:
         raise ConfigError("leverage", leverage, "a non-zero number between -5 and 5")
-    if not (0 <= expense_ratio < 0.2):
+    if not (0 <= finite_number("expense_ratio", expense_ratio) < 0.2):
         raise ConfigError("expense_ratio", expense_ratio, "an annual fraction in [0, 0.2)")
-    if financing_spread is not None and not (0 <= financing_spread < 0.2):
+    if financing_spread is not None and not (0 <= finite_number("financing_spread", financing_spread) < 0.2):
         raise ConfigError("financing_spread", financing_spread, "an annual fraction in [0, 0.2)")
+    if rate is not None and (not isinstance(rate, str) or not rate):
+        raise ConfigError("rate", rate, "the name of a rate series (us_effr, kr_cd91, ...), or None")
+    if currency is not None and not isinstance(currency, str):
+        raise ConfigError("currency", currency, "KRW or USD, or None")
+    if structure is not None and not isinstance(structure, str):
+        raise ConfigError("structure", structure, " or ".join(STRUCTURES))
+    from gaemi.api import _check_start_end
+
+    _check_start_end(start, end)
+    leverage = float(leverage)
     info = series_info(underlying)
     if info.kind != "price":
         raise ConfigError("underlying", underlying, "a price series (not a rate or FX series)")

@@ -166,14 +166,60 @@ def _chunks(n_paths: int, chunk_size: int) -> list[tuple[int, int]]:
 
 # --------------------------------------------------------------------------- scenarios
 def _validate(paths: int, years: float, model: str) -> None:
-    if isinstance(paths, bool) or not isinstance(paths, (int, np.integer)) or paths <= 0:
-        raise ConfigError("paths", paths, "a whole number of paths > 0")
-    if not (isinstance(years, (int, float)) and np.isfinite(years) and years > 0):
-        raise ConfigError("years", years, "a number of years > 0")
+    """Paths, years and model against :mod:`gaemi.limits`, before anything is allocated."""
+    from gaemi.limits import check_paths, check_years
+
+    check_paths(paths)
+    check_years(years)
     if years * DAYS_PER_YEAR < 21:
         raise ConfigError("years", years, "at least one month (1/12 year)")
-    if model not in MODELS:
+    if not isinstance(model, str) or model not in MODELS:
         raise ConfigError("model", model, f"one of {', '.join(MODELS)}")
+
+
+def _validate_run(paths: Any, years: Any, model: Any, chunk_size: Any, workers: Any, scheduler: Any,
+                  implementation: Any, scenario: Any, scenario_day: Any, model_options: Any,
+                  progress: Any) -> None:
+    """Every argument of :func:`simulate_many` but the plans, checked before any data is read or
+    memory allocated: a ConfigError naming the argument (limits: :mod:`gaemi.limits`)."""
+    from gaemi.engine.run import IMPLEMENTATIONS
+    from gaemi.limits import check_chunk, check_workers, whole_number
+
+    if years is not None:
+        _validate(paths, years, model)
+    else:
+        from gaemi.limits import check_paths
+
+        check_paths(paths)
+        if not isinstance(model, str) or model not in MODELS:
+            raise ConfigError("model", model, f"one of {', '.join(MODELS)}")
+    check_chunk(chunk_size)
+    check_workers(workers)
+    if scheduler is not None and (not isinstance(scheduler, str) or not scheduler.strip()):
+        raise ConfigError("scheduler", scheduler, "the address of a dask scheduler, like tcp://127.0.0.1:8786")
+    if not isinstance(implementation, str) or implementation not in IMPLEMENTATIONS:
+        raise ConfigError("implementation", implementation, " or ".join(IMPLEMENTATIONS))
+    if scenario is not None and not isinstance(scenario, str):
+        raise ConfigError("scenario", scenario, "the name of a crash (gaemi scenarios), or None")
+    whole_number("scenario_day", scenario_day, lo=0)
+    if model_options is not None and not isinstance(model_options, dict):
+        raise ConfigError("model_options", model_options, "a dict of the model's options, or None")
+    if progress is not None and not callable(progress):
+        raise ConfigError("progress", progress, "a function (done, total, seconds), or None")
+
+
+def _plans_arg(plans: Any) -> list[Plan]:
+    """``plans`` as validated Plans: a list (or tuple) of Plans, plan names or TOML paths."""
+    from pathlib import Path
+
+    from gaemi.api import _as_plan
+
+    if isinstance(plans, (str, Path, Plan)) or not isinstance(plans, (list, tuple)):
+        raise ConfigError("plans", plans if not isinstance(plans, Plan) else plans.name,
+                          "a list of plans (Plan objects, built-in names or TOML files)")
+    if not plans:
+        raise ConfigError("plans", [], "at least one plan")
+    return [_as_plan(p) for p in plans]
 
 
 def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: float, seed: int,
@@ -303,15 +349,17 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="10s")
-        else:
+    if scheduler:
+        client = _connect_scheduler(scheduler)
+    else:
+        try:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                    dashboard_address=None, silence_logs=40)
             client = Client(cluster)
-    except (OSError, TimeoutError, ValueError) as err:
-        raise ConfigError("scheduler", scheduler, f"the address of a running dask scheduler ({err})") from err
+        except (OSError, TimeoutError) as err:
+            if cluster is not None:
+                cluster.close()
+            raise ConfigError("workers", workers, f"local worker processes that start ({err})") from err
     try:
         scen_f = client.scatter(scen, broadcast=True)
         futures = {client.submit(run_chunk, specs, scen_f, a, b, n_months, bins, implementation, True, goals,
@@ -323,6 +371,58 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
         if cluster is not None:
             cluster.close()
     return results
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Open a dask comm to ``address`` and complete the handshake within ``timeout`` seconds, in a
+    thread of its own (so it works inside a running event loop too). distributed's ``connect`` has
+    a timeout on the TCP connect but none on the handshake: a live port that is not a scheduler
+    (accepts and says nothing) would hang ``Client(...)`` forever."""
+    import asyncio
+    import concurrent.futures
+
+    from distributed.comm import connect
+
+    async def probe() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        await comm.close()
+
+    pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gaemi-scheduler-probe")
+    try:
+        pool.submit(asyncio.run, probe()).result(timeout + 5.0)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def _connect_scheduler(scheduler: str):
+    """A ``distributed.Client`` on a scheduler that answered the handshake and has a worker, each
+    step bounded by :func:`gaemi.limits.scheduler_timeout` (10 s; ``GAEMI_SCHEDULER_TIMEOUT``);
+    any failure is a ConfigError naming ``scheduler``."""
+    import asyncio
+    import concurrent.futures
+
+    from distributed import Client
+
+    from gaemi.limits import ENV, scheduler_timeout
+
+    timeout = scheduler_timeout()
+    what = (f"the address of a running dask scheduler answering within {timeout:g} s "
+            f"(the limit; {ENV['scheduler_timeout']}=SECONDS raises it)")
+    client = None
+    try:
+        _probe_scheduler(scheduler, timeout)
+        client = Client(scheduler, timeout=f"{timeout}s")
+        client.wait_for_workers(1, timeout=timeout)
+    except (asyncio.TimeoutError, concurrent.futures.TimeoutError, TimeoutError) as err:
+        if client is not None:
+            client.close()
+        raise ConfigError("scheduler", scheduler, f"{what}; no answer, or no worker, in time "
+                                                  f"({type(err).__name__})") from None
+    except Exception as err:  # a port that speaks something else: garbage bytes, a refused connection
+        if client is not None:
+            client.close()
+        raise ConfigError("scheduler", scheduler, f"{what}; {type(err).__name__}: {err}") from None
+    return client
 
 
 def _assemble(plan: Plan, parts: list[ChunkStats], bins: WealthBins, n_days: int, model: str,
@@ -355,16 +455,12 @@ def simulate_many(
     implementation: str = "compiled",
 ) -> list[SimulationResult]:
     """Several plans on the same futures (common random numbers)."""
-    from gaemi.api import _as_plan
-
-    plans = [_as_plan(p) for p in plans]
+    _validate_run(paths, years, model, chunk_size, workers, scheduler, implementation, scenario, scenario_day,
+                  model_options, progress)
+    entropy = normalize_seed(seed)
+    plans = _plans_arg(plans)
     years = float(years if years is not None else plans[0].horizon_years)
     _validate(paths, years, model)
-    if not isinstance(chunk_size, (int, np.integer)) or chunk_size <= 0:
-        raise ConfigError("chunk_size", chunk_size, "a whole number of paths > 0")
-    if not isinstance(workers, (int, np.integer)) or workers <= 0:
-        raise ConfigError("workers", workers, "a whole number >= 1")
-    entropy = normalize_seed(seed)
     panel, scen = make_plan_scenarios(plans, model, paths, years, entropy, scenario, scenario_day, model_options)
     basis = dict(zip(panel.rate_names, panel.rate_basis))
     specs = [build_spec(p, scen.underlyings, scen.rate_names, scen.n_days, rate_basis=basis,
@@ -425,9 +521,7 @@ def compare(plans: Sequence[Plan | str], **kwargs) -> list[SimulationResult]:
     paths, years and crash), and its result says so: ``provenance["own_history"]`` holds its own
     span and headline odds there, and a ``common_span`` warning states both spans and the change
     the narrowing makes to P(home), P(wiped out, ever) and P(ruin)."""
-    from gaemi.api import _as_plan
-
-    plans = [_as_plan(p) for p in plans]
+    plans = _plans_arg(plans)
     results = simulate_many(plans, **kwargs)
     if len(results) < 2:
         return results

@@ -72,23 +72,73 @@ DAILY_SPREAD = 0.004  # financing spread of a spot holding turned into a daily-l
 _SAME = 1e-9  # exposures closer than this are the same point
 
 
+_GRID_ALLOWED = "START:STOP:STEP with STEP > 0 and STOP >= START, or a list like 1,2,3"
+
+
+def _check_leverages(values: np.ndarray, text: Any) -> np.ndarray:
+    if values.size == 0:
+        raise ConfigError("leverage", text, "at least one exposure")
+    if not np.all(np.isfinite(values)):
+        raise ConfigError("leverage", text, "finite numbers (NaN is not a number; no infinity)")
+    if np.any(np.abs(values) > 5):
+        raise ConfigError("leverage", text, "exposures between -5 and 5")
+    return values
+
+
 def parse_leverage_range(text: str) -> np.ndarray:
-    """``"0:3:0.25"`` -> 0, 0.25, ..., 3 (inclusive); also a comma list ``"1,2,3"``."""
+    """``"0:3:0.25"`` -> 0, 0.25, ..., 3 (inclusive); also a comma list ``"1,2,3"``.
+
+    The number of points is computed and checked against :func:`gaemi.limits.max_leverage_points`
+    (200; ``GAEMI_MAX_LEVERAGE_POINTS``) before any array is built: ``0:3:1e-9`` is refused, not
+    allocated."""
+    from gaemi.limits import check_leverage_points
+
+    if not isinstance(text, str):
+        raise ConfigError("leverage", text, _GRID_ALLOWED)
+    if len(text) > 10_000:
+        raise ConfigError("leverage", text[:40] + "...", _GRID_ALLOWED + " (at most 10,000 characters)")
     try:
         if ":" in text:
             a, b, step = (float(x) for x in text.split(":"))
+            if not all(np.isfinite(v) for v in (a, b, step)):
+                raise ConfigError("leverage", text, _GRID_ALLOWED + "; finite numbers (NaN is not a number)")
             if step <= 0 or b < a:
                 raise ValueError
-            n = int(np.floor((b - a) / step + 1e-9)) + 1
-            values = a + step * np.arange(n)
+            count = np.floor((b - a) / step + 1e-9) + 1  # a float: no huge integer is made
+            check_leverage_points(int(count) if count <= 2**53 else 2**53, value=text)
+            values = a + step * np.arange(int(count))
         else:
-            values = np.array([float(x) for x in text.split(",")])
+            parts = text.split(",")
+            check_leverage_points(len(parts), value=text)
+            values = np.array([float(x) for x in parts])
+    except ConfigError:
+        raise
     except ValueError:
-        raise ConfigError("leverage", text, "START:STOP:STEP with STEP > 0 and STOP >= START, or a list like 1,2,3") \
-            from None
-    if values.size == 0 or values.size > 200 or np.any(np.abs(values) > 5):
-        raise ConfigError("leverage", text, "1 to 200 leverages between -5 and 5")
-    return values
+        raise ConfigError("leverage", text, _GRID_ALLOWED) from None
+    return _check_leverages(values, text)
+
+
+def leverages_arg(leverages: Any) -> np.ndarray:
+    """``leverages`` as checked exposures: text for :func:`parse_leverage_range`, or a sequence of
+    real numbers (not bool, not text), non-empty, finite, within +-5, at most the points limit."""
+    import numbers
+
+    from gaemi.limits import check_leverage_points
+
+    if isinstance(leverages, str):
+        return parse_leverage_range(leverages)
+    if isinstance(leverages, np.ndarray):
+        check_leverage_points(leverages.size, value=f"{leverages.size:,} exposures")
+        if leverages.ndim != 1 or leverages.dtype.kind not in "iuf":
+            raise ConfigError("leverage", f"array {leverages.dtype} {leverages.shape}", "a list of numbers")
+        return _check_leverages(leverages.astype(float), leverages.tolist())
+    if not isinstance(leverages, (list, tuple)):
+        raise ConfigError("leverage", leverages, _GRID_ALLOWED + ", or a list of numbers")
+    check_leverage_points(len(leverages), value=f"{len(leverages):,} exposures")
+    for x in leverages:
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise ConfigError("leverage", x, "a number (not true/false, not text)")
+    return _check_leverages(np.asarray(leverages, dtype=float), list(leverages))
 
 
 def unlevered_exposure(plan: Plan) -> float:
@@ -249,20 +299,21 @@ def odds_curve(plan: Plan | str, leverages: Sequence[float] | str = "0:3:0.25", 
     from gaemi.montecarlo import simulate_many
 
     plan = _as_plan(plan)
+    levs = leverages_arg(leverages)  # checked before any futures are drawn
     if plan.goal is None:
         raise ConfigError("goal", None, "a plan with a [goal] (the odds are the odds of reaching it)")
     if not plan.underlyings:
         raise ConfigError("holdings", "deposit only", "at least one risky holding to lever")
     if family not in FAMILIES:
         raise ConfigError("family", family, " or ".join(FAMILIES))
-    if ruin_limit is not None and not (isinstance(ruin_limit, (int, float)) and 0 <= ruin_limit <= 1):
+    if ruin_limit is not None and not (isinstance(ruin_limit, (int, float)) and not isinstance(ruin_limit, bool)
+                                       and 0 <= ruin_limit <= 1):
         raise ConfigError("ruin_limit", ruin_limit, "a probability from 0 to 1 (0.05 = 5 in 100), or None")
     u = unlevered_exposure(plan)
     if abs(u) <= _SAME:
         raise ConfigError("holdings", "no net market exposure", "a plan with market exposure (sum of weight x leverage "
                           "not 0) to scale")
     e0 = plan_exposure(plan)
-    levs = parse_leverage_range(leverages) if isinstance(leverages, str) else np.asarray(leverages, dtype=float)
     near = np.abs(levs - e0) <= _SAME
     if near.any():
         levs = np.where(near, e0, levs)

@@ -68,6 +68,12 @@ def make_scenarios(model: str, panel, n_paths: int, n_days: int, seed: int | Non
         raise ConfigError("n_paths", n_paths, "a whole number of paths > 0")
     if isinstance(n_days, bool) or not isinstance(n_days, (int, np.integer)) or n_days <= 0:
         raise ConfigError("n_days", n_days, "a whole number of sessions > 0")
+    from gaemi.limits import ENV, check_paths, max_years
+
+    check_paths(n_paths, field="n_paths")
+    if n_days > max_years() * 366:  # a 24/7 calendar has up to 366 sessions a year
+        raise ConfigError("n_days", n_days, f"at most {max_years() * 366:,} sessions ({max_years()} years: the "
+                          f"limit; raise it deliberately with {ENV['years']}=N)")
     unknown = [k for k in options if k not in _OPTIONS[model]]
     if unknown:
         raise ConfigError(f"options.{unknown[0]}", options[unknown[0]],
