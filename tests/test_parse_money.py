@@ -48,3 +48,19 @@ def test_parse_money_refuses(text):
                                  1_234_567_890_123])
 def test_round_trip_with_the_korean_format(won):
     assert parse_money(format_krw(won, "ko")) == won
+
+
+def test_cli_home_takes_korean_amounts():
+    import json
+
+    from typer.testing import CliRunner
+
+    from gaemi.cli.app import app
+
+    r = CliRunner()
+    a = json.loads(r.invoke(app, ["home", "--price", "11억 600만", "--income", "7천만", "--first-time", "--json"]).stdout)
+    b = json.loads(r.invoke(app, ["home", "--price", "1106000000", "--income", "70,000,000", "--first-time",
+                                  "--json"]).stdout)
+    assert a == b and a["price"] == 1_106_000_000
+    bad = r.invoke(app, ["home", "--price", "11억 억", "--income", "7천만"])
+    assert bad.exit_code == 2 and "price" in bad.stderr

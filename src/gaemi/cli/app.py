@@ -608,8 +608,9 @@ def scenarios(json_out: bool = typer.Option(False, "--json", help="Print JSON.")
 # ----------------------------------------------------------------------------- home
 @app.command()
 def home(
-    price: float = typer.Option(..., help="Home price, in the preset's currency (KRW for kr-2025-10)."),
-    income: float = typer.Option(..., help="Annual household income."),
+    price: str = typer.Option(..., help="Home price, in the preset's currency (KRW for kr-2025-10): "
+                                         "1106000000, 1,106,000,000 or 11억 600만."),
+    income: str = typer.Option(..., help="Annual household income (e.g. 7000만)."),
     first_time: bool = typer.Option(False, "--first-time", help="생애최초: first-time buyer."),
     preset: str = typer.Option("kr-2025-10", help="Lending rules: a preset name or a TOML file."),
     rate: Optional[float] = typer.Option(None, help="Annual mortgage rate (default: the preset's)."),
@@ -619,6 +620,10 @@ def home(
     from gaemi.config.lending import load_rules
     from gaemi.instruments.home_purchase import affordability
 
+    from gaemi.units import parse_money
+
+    price = guarded(lambda: parse_money(price, "price"))
+    income = guarded(lambda: parse_money(income, "income"))
     a = guarded(lambda: affordability(price, income, load_rules(preset), first_time, rate))
     d = a.to_dict()
     if json_out:
