@@ -196,6 +196,7 @@ def backtest(
     from gaemi.api import rolling
 
     lang = _check_lang(lang)
+    _check_report(report)
     if rolling_windows:
         res = guarded(lambda: rolling(plan))
         _write_report([res], report, lang)
@@ -351,6 +352,14 @@ def _check_lang(lang: str | None) -> str:
     return lang
 
 
+def _check_report(report: str | None) -> None:
+    """Refuse a bad --report target before any work (a folder, a device, a symlink, no parent)."""
+    if report:
+        from gaemi.safe_write import check_target
+
+        guarded(lambda: check_target(report, "report"))
+
+
 def _write_report(results, report: str | None, lang: str, odds=None) -> None:
     if not report:
         return
@@ -435,6 +444,7 @@ def simulate(
     from gaemi.montecarlo import simulate_many
 
     lang = _check_lang(lang)
+    _check_report(report)
     update, prog = _progress_callback()
     try:
         res = guarded(lambda: simulate_many([plan], progress=update, **_mc_kwargs(
@@ -492,6 +502,7 @@ def compare(
     from gaemi.montecarlo import compare as run_compare
 
     lang = _check_lang(lang)
+    _check_report(report)
     update, prog = _progress_callback()
     try:
         res = guarded(lambda: run_compare(plans, progress=update, **_mc_kwargs(
@@ -529,6 +540,7 @@ def odds(
     from gaemi.odds import odds_curve
 
     lang = _check_lang(lang)
+    _check_report(report)
     curve = guarded(lambda: odds_curve(plan, leverage, model=model, paths=paths, years=years, seed=seed,
                                        ruin_limit=ruin_limit, family=family, chunk_size=chunk_size))
     if report:

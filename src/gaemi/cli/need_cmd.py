@@ -47,6 +47,7 @@ def need(
     from gaemi.need import need as solve_need
 
     lang = cli._check_lang(lang)
+    cli._check_report(report)
     show = cli.err.is_terminal and not json_out
     unit = {"saving": "/month", "years": " years", "price": ""}.get(solve, "")
 
