@@ -33,7 +33,7 @@ def test_config_error_is_a_value_error():
 @pytest.mark.parametrize("kwargs, field, limit_text, env", [
     ({"paths": 10**12}, "paths", "10,000,000", "GAEMI_MAX_PATHS"),
     ({"years": 1_000_000}, "years", "60", "GAEMI_MAX_YEARS"),
-    ({"chunk_size": 10**9}, "chunk_size", "65,536", "GAEMI_MAX_CHUNK"),
+    ({"chunk_size": 10**9}, "chunk_size", "16,384", "GAEMI_MAX_CHUNK"),
     ({"workers": 10_000}, "workers", f"{limits.cpu_count()}", "GAEMI_MAX_WORKERS"),
 ])
 def test_work_limits_are_refused_naming_the_limit_and_its_variable(safe, kwargs, field, limit_text, env):

@@ -13,7 +13,7 @@ paths per run          10,000,000                   ``GAEMI_MAX_PATHS``
 years of a horizon     60                           ``GAEMI_MAX_YEARS``
 worker processes       the CPUs this process may    ``GAEMI_MAX_WORKERS``
                        use (``os.sched_getaffinity``)
-paths per chunk        65,536                       ``GAEMI_MAX_CHUNK``
+paths per chunk        16,384                       ``GAEMI_MAX_CHUNK``
 points of an odds      200                          ``GAEMI_MAX_LEVERAGE_POINTS``
 curve
 scheduler connect      10 s (handshake included)    ``GAEMI_SCHEDULER_TIMEOUT``
@@ -34,7 +34,7 @@ from gaemi.errors import ConfigError
 
 MAX_PATHS = 10_000_000
 MAX_YEARS = 60
-MAX_CHUNK = 65_536
+MAX_CHUNK = 16_384
 MAX_LEVERAGE_POINTS = 200
 SCHEDULER_TIMEOUT_S = 10.0
 MAX_AMOUNT = 1e15
