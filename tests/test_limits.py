@@ -203,15 +203,28 @@ class _FakeServer:
 def test_scheduler_that_is_not_dask_ends_within_15s_naming_scheduler(safe, mode):
     """Before the fix a silent port hung `Client(...)` forever (no timeout on the handshake)."""
     srv = _FakeServer(mode)
+    outcome: list = []
+
+    def call() -> None:  # in a daemon thread: a regression fails the test instead of hanging it
+        try:
+            gaemi.simulate(safe, paths=256, seed=1, scheduler=f"tcp://127.0.0.1:{srv.port}")
+            outcome.append("ran")
+        except BaseException as err:  # noqa: BLE001 - reported below
+            outcome.append(err)
+
     try:
         t0 = time.perf_counter()
-        with pytest.raises(ConfigError) as e:
-            gaemi.simulate(safe, paths=256, seed=1, scheduler=f"tcp://127.0.0.1:{srv.port}")
+        worker = threading.Thread(target=call, daemon=True)
+        worker.start()
+        worker.join(15 + 5)  # 10 s handshake limit, distributed's import, a loaded machine
         elapsed = time.perf_counter() - t0
     finally:
         srv.close()
-    assert elapsed < 15 + 3  # 10 s handshake limit, distributed's import, a loaded machine
-    assert e.value.field == "scheduler" and "GAEMI_SCHEDULER_TIMEOUT" in str(e.value)
+    assert outcome, f"still waiting after {elapsed:.0f} s: the scheduler handshake has no timeout"
+    assert elapsed < 15 + 3
+    err = outcome[0]
+    assert isinstance(err, ConfigError), repr(err)
+    assert err.field == "scheduler" and "GAEMI_SCHEDULER_TIMEOUT" in str(err)
 
 
 def test_scheduler_on_a_closed_port(safe):
