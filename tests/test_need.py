@@ -228,3 +228,15 @@ def test_cli_bad_input_exits_2_with_one_line(args):
     r = runner.invoke(app, args)
     assert r.exit_code == 2, r.output
     assert len(r.output.strip().splitlines()) == 1, r.output
+
+
+def test_saving_search_on_a_plan_with_no_capital_starts_above_zero():
+    """capital 0 and saving 0 is refused as a plan (no money in): the search starts at 1 a month."""
+    from gaemi.config import plan_from_dict
+    from gaemi.need import need
+
+    plan = plan_from_dict(dict(name="zero", currency="USD", horizon_years=2,
+                               investor=dict(capital=0.0, monthly_saving=1000.0),
+                               holdings=[dict(asset="sp500tr", weight=1.0)], goal=dict(amount=30_000.0)))
+    res = need(plan, solve="saving", paths=128, seed=1)
+    assert res.bounds[0] >= 1.0 and (res.value is None or res.value >= 1.0)

@@ -77,7 +77,14 @@ def with_value(plan: Plan, solve: str, value: float, horizon: float | None = Non
         data["goal"]["price" if plan.goal.kind == "home" else "amount"] = float(value)
     if horizon is not None:
         data["horizon_years"] = float(horizon)
-    return Plan.model_validate(data)
+    from pydantic import ValidationError
+
+    from gaemi.config.io import validation_to_config_error
+
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as err:  # e.g. saving 0 with capital 0: no money in at all
+        raise validation_to_config_error(err, data) from None
 
 
 def goal_cash_needed(plan: Plan) -> float:
@@ -95,7 +102,9 @@ def goal_cash_needed(plan: Plan) -> float:
 
 def default_bounds(plan: Plan, solve: str) -> tuple[float, float]:
     if solve == "saving":
-        return 0.0, max(SAVING_MULTIPLE * plan.investor.monthly_saving, goal_cash_needed(plan) / 12.0)
+        # with no capital, a plan needs some saving (money in): start the search at 1 a month
+        low = 0.0 if plan.investor.capital > 0 else 1.0
+        return low, max(SAVING_MULTIPLE * plan.investor.monthly_saving, goal_cash_needed(plan) / 12.0, 2 * low)
     if solve == "price":
         own = plan.goal.price if plan.goal.kind == "home" else plan.goal.amount
         return PRICE_RANGE[0] * own, PRICE_RANGE[1] * own
@@ -190,6 +199,10 @@ def need(
     if "progress" in mc_kwargs:
         raise ConfigError("progress", mc_kwargs["progress"], "a callback of need(), not of each run")
     lo, hi = _check_bounds(bounds, solve) if bounds is not None else default_bounds(plan, solve)
+    if solve == "saving" and plan.investor.capital == 0 and lo < 1.0:
+        lo = 1.0  # saving 0 with capital 0 is not a plan (no money in)
+        if hi <= lo:
+            raise ConfigError("bounds", bounds, "a high bound above 1 a month (the plan has no capital)")
     entropy = normalize_seed(seed)
     horizon = float(years if years is not None else plan.horizon_years)
     runner = _Runner(plan, solve, model, paths, entropy, mc_kwargs, target, ruin_limit, progress)
