@@ -35,3 +35,15 @@ def test_console_script_usage_error_has_no_box_or_traceback():
 def test_no_arguments_still_prints_the_help():
     r = CliRunner().invoke(app, [])
     assert "Usage" in r.output and "simulate" in r.output
+
+
+def test_plans_and_plans_show_take_json():
+    import json
+
+    r = CliRunner().invoke(app, ["plans", "--json"])
+    names = [p["name"] for p in json.loads(r.stdout)["plans"]]
+    assert r.exit_code == 0 and "safe" in names
+    r = CliRunner().invoke(app, ["plans", "show", "safe", "--json"])
+    d = json.loads(r.stdout)
+    assert d["plan"]["name"] == "safe" and "[[holdings]]" in d["toml"]
+    assert CliRunner().invoke(app, ["plans", "show", "nope", "--json"]).exit_code == 2

@@ -158,12 +158,16 @@ def demo(
 
 # ----------------------------------------------------------------------------- plans
 @plans_app.callback()
-def plans_list(ctx: typer.Context) -> None:
+def plans_list(ctx: typer.Context,
+               json_out: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the built-in plans."""
     if ctx.invoked_subcommand is not None:
         return
     from gaemi.config import builtin_plan_names, load_plan
 
+    if json_out:
+        emit_json({"plans": [{"name": n, "title": load_plan(n).title} for n in builtin_plan_names()]})
+        return
     t = Table(title="Built-in plans (gaemi plans show NAME)")
     t.add_column("name")
     t.add_column("title")
@@ -173,11 +177,16 @@ def plans_list(ctx: typer.Context) -> None:
 
 
 @plans_app.command("show")
-def plans_show(name: str = typer.Argument(..., help="A built-in plan name.")) -> None:
+def plans_show(name: str = typer.Argument(..., help="A built-in plan name."),
+               json_out: bool = typer.Option(False, "--json", help="Print the validated plan as JSON.")) -> None:
     """Print a built-in plan's TOML (copy it, edit it, pass the file to backtest/simulate)."""
-    from gaemi.config import builtin_plan_text
+    from gaemi.config import builtin_plan_text, load_plan
 
-    sys.stdout.write(guarded(lambda: builtin_plan_text(name)))
+    text = guarded(lambda: builtin_plan_text(name))
+    if json_out:
+        emit_json({"plan": load_plan(name).model_dump(mode="json"), "toml": text})
+        return
+    sys.stdout.write(text)
 
 
 # ----------------------------------------------------------------------------- backtest
