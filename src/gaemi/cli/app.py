@@ -41,6 +41,11 @@ class _OneLineErrors(typer.core.TyperGroup):
             msg = " ".join(e.format_message().split())
             ctx = getattr(e, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            if "--json" in (args if args is not None else sys.argv[1:]):
+                param = getattr(e, "param", None)
+                sys.stdout.write(json.dumps({"error": {
+                    "field": getattr(param, "name", None), "value": None, "allowed": None,
+                    "message": msg}}, ensure_ascii=False) + "\n")
             sys.stderr.write(f"error: {msg}{hint}\n")
             sys.exit(e.exit_code)
         except getattr(click_exc, "Abort", KeyboardInterrupt):
@@ -68,11 +73,39 @@ out = Console() if sys.stdout.isatty() else Console(width=120)
 err = Console(stderr=True)
 
 
-def fail(message: str) -> None:
-    """One literal line on stderr (never parsed as markup, never wrapped) and exit code 2."""
+def _json_wanted() -> bool:
+    """Whether the running command was given --json (its errors are then JSON on stdout too)."""
+    try:  # typer >= 0.22 vendors click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    while ctx is not None:
+        if ctx.params.get("json_out"):
+            return True
+        ctx = ctx.parent
+    return False
+
+
+def error_payload(message: str, error: BaseException | None = None) -> dict:
+    """``{"error": {"field", "value", "allowed", "message"}}`` (field/value/allowed null when the
+    error does not name them)."""
+    field = getattr(error, "field", None)
+    value = getattr(error, "value", None)
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        value = str(value)
+    return {"error": {"field": field, "value": value, "allowed": getattr(error, "allowed", None),
+                      "message": " ".join(str(message).split())}}
+
+
+def fail(message: str, error: BaseException | None = None) -> None:
+    """One literal line on stderr (never parsed as markup, never wrapped) and exit code 2; under
+    ``--json`` also the error as a JSON object on stdout."""
     from rich.text import Text
 
     line = " ".join(str(message).split())
+    if _json_wanted():
+        emit_json(error_payload(line, error))
     err.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True, highlight=False)
     raise typer.Exit(2)
 
@@ -82,7 +115,7 @@ def guarded(fn: Callable[[], Any]) -> Any:
     try:
         return fn()
     except GaemiError as e:
-        fail(str(e))
+        fail(str(e), e)
 
 
 def emit_json(payload: Any) -> None:

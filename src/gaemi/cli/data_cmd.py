@@ -451,6 +451,8 @@ def export_cmd(
     symbol: str = typer.Argument(..., help="A stored symbol."),
     out: str | None = typer.Option(None, "--out", "-o", help="Write here (default: stdout)."),
     store: str | None = typer.Option(None, "--store", help=STORE_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the rows as JSON records (with -o: what was "
+                                                        "written) instead of CSV."),
 ) -> None:
     """Write a stored symbol as CSV (the import format, with a currency column)."""
 
@@ -473,6 +475,13 @@ def export_cmd(
         from gaemi.safe_write import atomic_write_text
 
         cli.guarded(lambda: atomic_write_text(out, text, field="--out"))
+        if json_out:
+            cli.emit_json({"symbol": symbol, "rows": int(len(df)), "path": out, "currency": inst.currency,
+                           "start": df["date"].iloc[0] if len(df) else None,
+                           "end": df["date"].iloc[-1] if len(df) else None})
+    elif json_out:
+        cli.emit_json({"symbol": symbol, "currency": inst.currency,
+                       "rows": df.drop(columns=["currency"]).to_dict(orient="records")})
     else:
         sys.stdout.write(text)
 
