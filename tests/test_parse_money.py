@@ -64,3 +64,27 @@ def test_cli_home_takes_korean_amounts():
     assert a == b and a["price"] == 1_106_000_000
     bad = r.invoke(app, ["home", "--price", "11억 억", "--income", "7천만"])
     assert bad.exit_code == 2 and "price" in bad.stderr
+
+
+def test_plan_files_take_korean_amounts(tmp_path):
+    from gaemi.config import load_plan
+
+    text = """name = "kr"
+currency = "KRW"
+horizon_years = 5
+[investor]
+capital = "1억 4천만"
+monthly_saving = "150만 원"
+[[holdings]]
+asset = "kospi200tr"
+weight = 1.0
+[goal]
+kind = "home"
+price = "11억 600만"
+income = "7,000만"
+"""
+    f = tmp_path / "kr.toml"
+    f.write_text(text, encoding="utf-8")
+    p = load_plan(str(f))
+    assert p.investor.capital == 140_000_000 and p.investor.monthly_saving == 1_500_000
+    assert p.goal.price == 1_106_000_000 and p.goal.income == 70_000_000

@@ -84,10 +84,17 @@ def test_a_boolean_is_not_a_number(path):
     assert err.field == path and "true/false" in err.allowed
 
 
-@pytest.mark.parametrize("path", ["horizon_years", "investor.capital", "goal.price"])
+@pytest.mark.parametrize("path", ["horizon_years", "margin.call_deadline_days"])
 def test_text_is_not_a_number(path):
     err = refused(path, "10")
     assert err.field == path and "text" in err.allowed
+
+
+@pytest.mark.parametrize("path", ["investor.capital", "goal.price"])
+def test_money_text_must_be_an_amount(path):
+    """Money may be typed as people write it (issue 15), but not as any text."""
+    err = refused(path, "ten")
+    assert err.field == path and "1억 4천만" in err.allowed
 
 
 @pytest.mark.parametrize("path", ["graduate.enabled", "goal.first_time_buyer", "margin.on_contributions"])

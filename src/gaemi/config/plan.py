@@ -34,8 +34,23 @@ def _refuse_non_number(v):
 Num = Annotated[float, BeforeValidator(_refuse_non_number)]
 #: a whole number: refuses bool, text, NaN and infinity
 Int = Annotated[int, BeforeValidator(_refuse_non_number)]
-#: a money amount in the plan's currency, up to MAX_AMOUNT (gaemi.limits)
-Money = Annotated[float, BeforeValidator(_refuse_non_number), Field(le=MAX_AMOUNT)]
+def _money(v):
+    """A money amount: a number, or text as people type it (``"1억 4천만"``, ``"150만 원"``,
+    ``"1,106,000,000"``: :func:`gaemi.units.parse_money`, exact)."""
+    if isinstance(v, str):
+        from gaemi.errors import ConfigError
+        from gaemi.units import parse_money
+
+        try:
+            return float(parse_money(v))
+        except ConfigError:
+            raise ValueError("an amount such as 140000000, 1,106,000,000, 1억 4천만 or 150만 원") from None
+    return _refuse_non_number(v)
+
+
+#: a money amount in the plan's currency, up to MAX_AMOUNT (gaemi.limits); text such as
+#: "1억 4천만" is read exactly (gaemi.units.parse_money)
+Money = Annotated[float, BeforeValidator(_money), Field(le=MAX_AMOUNT)]
 #: true or false only (not "yes", not 1)
 Flag = Annotated[bool, Strict()]
 
