@@ -209,3 +209,20 @@ def aligned_full(size, value, dtype):
     out = aligned_empty(size, dtype)
     out[:] = value
     return out
+
+
+def engine_cache_is_cold() -> bool:
+    """True when the compiled kernels are not on disk yet (the first run compiles them: about a
+    minute on 2 cores). Checks ``NUMBA_CACHE_DIR`` for numba's index files."""
+    from pathlib import Path
+
+    if DISABLE_JIT:
+        return False
+    folder = os.environ.get("NUMBA_CACHE_DIR")
+    if not folder:
+        return False
+    try:
+        return not any(Path(folder).rglob("*kernels*.nbi"))
+    except OSError:  # pragma: no cover
+        return False
+

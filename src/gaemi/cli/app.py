@@ -13,6 +13,21 @@ from rich.table import Table
 
 from gaemi.errors import GaemiError
 
+_ENGINE_COMMANDS = {"demo", "backtest", "simulate", "compare", "odds", "need"}
+
+
+def _first_run_notice(args) -> None:
+    """On a terminal, say that the first run compiles the engine instead of sitting silent."""
+    if not sys.stderr.isatty() or not any(a in _ENGINE_COMMANDS for a in list(args)[:3]):
+        return
+    from gaemi._numba import engine_cache_is_cold
+
+    if engine_cache_is_cold():
+        sys.stderr.write("gaemi: first run - compiling the simulation engine (about a minute on 2 cores; "
+                         "later runs start at once) ...\n")
+        sys.stderr.flush()
+
+
 class _OneLineErrors(typer.core.TyperGroup):
     """Usage errors (a bad integer, an unknown option, a missing argument) as one plain line on
     stderr with exit code 2, like gaemi's own errors; ``gaemi`` alone still prints the help."""
@@ -27,6 +42,7 @@ class _OneLineErrors(typer.core.TyperGroup):
             exceptions = click_exc
             ClickException = click_exc.ClickException
 
+        _first_run_notice(args if args is not None else sys.argv[1:])
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
