@@ -68,12 +68,22 @@ def heat(
         if s and e and s > e:
             raise ConfigError("start", str(s), f"a date on or before end ({e})")
         if sample:
-            return heat_from_sample(s, e)
-        p = resolve_path(store)
-        if not p.exists():
-            raise ConfigError("store", str(p), "an existing store (gaemi data fetch ...) or "
-                              "--sample for the embedded sample period")
-        return heat_from_store(p, s, e)
+            got = heat_from_sample(s, e)
+        else:
+            p = resolve_path(store)
+            if not p.exists():
+                raise ConfigError("store", str(p), "an existing store (gaemi data fetch ...) or "
+                                  "--sample for the embedded sample period")
+            got = heat_from_store(p, s, e)
+        if (s or e) and not any(len(v) for v in got.series.values() if v is not None):
+            # an empty result is an error, not an empty table with exit 0: say what the data covers
+            full = heat_from_sample() if sample else heat_from_store(resolve_path(store))
+            spans = [(v.index[0], v.index[-1]) for v in full.series.values() if v is not None and len(v)]
+            cover = (f"{min(a for a, _ in spans).date()}..{max(b for _, b in spans).date()}" if spans
+                     else "no days at all")
+            raise ConfigError("start" if s else "end", str(s or e),
+                              f"dates inside the {'sample' if sample else 'store'}'s heat data ({cover})")
+        return got
 
     if report:  # refuse a bad target before reading the store
         from gaemi.safe_write import check_target
