@@ -50,3 +50,13 @@ def test_errors_under_json_are_json_on_stdout(args, field):
 def test_without_json_an_error_leaves_stdout_empty():
     r = runner.invoke(app, ["simulate", "nope"])
     assert r.exit_code == 2 and r.stdout == ""
+
+
+@pytest.mark.parametrize("args, field", [
+    (["simulate", "safe", "--model", "historical", "--paths", "20000", "--json"], "paths"),
+    (["compare", "safe", "tqqq-salary", "--model", "historical", "--paths", "100", "--json"], "paths"),
+    (["simulate", "safe", "--scenario-day", "5", "--paths", "64", "--json"], "scenario_day"),
+])
+def test_options_a_model_ignores_are_refused(args, field):
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and json.loads(r.stdout)["error"]["field"] == field

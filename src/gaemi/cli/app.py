@@ -394,6 +394,19 @@ CHUNK_HELP = "Paths per chunk (rounded up to a multiple of 256). Memory stays bo
 
 
 def _mc_kwargs(model, paths, years, seed, scenario, scenario_day, chunk_size, workers, scheduler):
+    """The Monte Carlo arguments; options the chosen model would ignore are refused, not dropped."""
+    from gaemi.errors import ConfigError
+
+    def refuse(field: str, value: Any, allowed: str) -> None:
+        error = ConfigError(field, value, allowed)
+        fail(str(error), error)
+
+    if model == "historical" and paths is not None:
+        refuse("paths", paths, "no --paths with --model historical (one future per monthly start in history)")
+    if scenario is None and scenario_day is not None:
+        refuse("scenario_day", scenario_day, "--scenario-day only with --scenario NAME")
+    paths = 10_000 if paths is None else paths
+    scenario_day = 0 if scenario_day is None else scenario_day
     return dict(model=model, paths=paths, years=years, seed=seed, scenario=scenario, scenario_day=scenario_day,
                 chunk_size=chunk_size, workers=workers, scheduler=scheduler)
 
@@ -486,11 +499,12 @@ def _print_history(results, lang: str = "en") -> None:
 def simulate(
     plan: str = typer.Argument(..., help="A plan TOML file or a built-in plan name."),
     model: str = typer.Option("bootstrap", help=MODEL_HELP),
-    paths: int = typer.Option(10_000, help="Number of simulated futures."),
+    paths: Optional[int] = typer.Option(None, help="Number of simulated futures (default 10,000; not with "
+                                                   "--model historical)."),
     years: Optional[float] = typer.Option(None, help="Horizon in years of 252 sessions (default: the plan's)."),
     seed: Optional[int] = typer.Option(None, help="Seed; the same seed gives the same numbers on any machine."),
     scenario: Optional[str] = typer.Option(None, help="A named crash injected at --scenario-day (gaemi scenarios)."),
-    scenario_day: int = typer.Option(0, help="Session on which the crash starts."),
+    scenario_day: Optional[int] = typer.Option(None, help="Session on which the crash starts (default 0)."),
     chunk_size: int = typer.Option(4096, help=CHUNK_HELP),
     workers: int = typer.Option(1, help="Local worker processes (dask LocalCluster); same numbers as 1."),
     scheduler: Optional[str] = typer.Option(None, help="Address of an existing dask.distributed scheduler."),
@@ -544,11 +558,12 @@ def _print_sentences(result, lang: str) -> None:
 def compare(
     plans: list[str] = typer.Argument(..., help="Two or more plans (TOML files or built-in names)."),
     model: str = typer.Option("bootstrap", help=MODEL_HELP),
-    paths: int = typer.Option(10_000, help="Number of simulated futures (the same for every plan)."),
+    paths: Optional[int] = typer.Option(None, help="Number of simulated futures, the same for every plan "
+                                                   "(default 10,000; not with --model historical)."),
     years: Optional[float] = typer.Option(None, help="Horizon in years (default: the first plan's)."),
     seed: Optional[int] = typer.Option(None, help="Seed."),
     scenario: Optional[str] = typer.Option(None, help="A named crash for every plan."),
-    scenario_day: int = typer.Option(0, help="Session on which the crash starts."),
+    scenario_day: Optional[int] = typer.Option(None, help="Session on which the crash starts (default 0)."),
     chunk_size: int = typer.Option(4096, help=CHUNK_HELP),
     workers: int = typer.Option(1, help="Local worker processes."),
     scheduler: Optional[str] = typer.Option(None, help="Address of a dask.distributed scheduler."),
