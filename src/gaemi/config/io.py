@@ -126,9 +126,26 @@ def builtin_plan_text(name: str) -> str:
     return f.read_text(encoding="utf-8")
 
 
+def _close_field_names(name: str) -> list[str]:
+    """Plan field names close to ``name`` (difflib), from every model of a plan."""
+    import difflib
+
+    from pydantic import BaseModel
+
+    from gaemi.config import plan as plan_module
+
+    fields: set[str] = set()
+    for obj in vars(plan_module).values():
+        if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel:
+            fields.update(obj.model_fields)
+    return difflib.get_close_matches(name, sorted(fields), n=2, cutoff=0.75)
+
+
 def validation_to_config_error(err: ValidationError, data: Any = None) -> ConfigError:
-    """The first pydantic error as ConfigError(field, value, allowed)."""
-    first = err.errors()[0]
+    """The first pydantic error as ConfigError(field, value, allowed); an unknown field (usually a
+    typo, which also makes the intended field "missing") is reported first, with a "did you mean"."""
+    errors = err.errors()
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     parts = list(first["loc"])
     if len(parts) > 2 and parts[0] == "goal" and parts[1] in ("amount", "home"):
         del parts[1]  # the discriminated union's tag, not a field
@@ -138,7 +155,9 @@ def validation_to_config_error(err: ValidationError, data: Any = None) -> Config
     msg = first["msg"]
     if kind == "extra_forbidden":
         allowed = "a known field (see `gaemi plans show safe` for an example)"
-        return ConfigError(loc, value, f"no such field; {allowed}")
+        close = _close_field_names(str(parts[-1]) if parts else "")
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        return ConfigError(loc, value, f"no such field{hint}; {allowed}")
     if kind == "missing":
         return ConfigError(loc, None, "required field is missing")
     if isinstance(value, dict):

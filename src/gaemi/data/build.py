@@ -92,8 +92,15 @@ def _info(name: str, field: str, kind: str) -> SeriesInfo:
         info = stored_info(name)  # a symbol in the local store (gaemi data)
     if info is None or info.kind != kind:
         allowed = ", ".join(k for k, v in cat.items() if v.kind == kind and v.frequency == "daily")
-        raise ConfigError(field, name, f"one of {allowed} or a stored {kind} symbol "
-                          "(gaemi data list)")
+        import difflib
+
+        names = [k for k, v in cat.items() if v.kind == kind and v.frequency == "daily"]
+        close = difflib.get_close_matches(str(name).lower(), names, n=2, cutoff=0.75) if info is None else []
+        hint = f"did you mean {' or '.join(close)}? " if close else ""
+        fetch = (f"; another series can be fetched (gaemi data fetch yahoo {str(name).upper()}) or imported "
+                 f"(gaemi data import FILE --symbol my:{name})") if info is None and kind == "price" else ""
+        raise ConfigError(field, name, f"{hint}one of {allowed} or a stored {kind} symbol "
+                          f"(gaemi data list){fetch}")
     if kind == "price" and info.frequency != "daily":
         raise ConfigError(field, name, f"a daily price series ({name} is {info.frequency}: "
                           "use it as a home goal's price_index)")

@@ -165,9 +165,23 @@ def series_info(name: str) -> SeriesInfo:
         pass
     info = stored_info(name)
     if info is None:
-        raise ConfigError("asset", name, "one of " + ", ".join(_CATALOG)
-                          + " or a symbol in the local store (gaemi data list)")
+        raise ConfigError("asset", name, _unknown_asset_hint(name))
     return info
+
+
+def _unknown_asset_hint(name) -> str:
+    """What is allowed, with a "did you mean" for a near miss and how to get a series that is not
+    embedded (``gaemi data fetch yahoo TSLA``, ``gaemi data import``)."""
+    import difflib
+
+    allowed = "one of " + ", ".join(_CATALOG) + " or a symbol in the local store (gaemi data list)"
+    if not isinstance(name, str):
+        return allowed
+    close = difflib.get_close_matches(name.lower(), list(_CATALOG), n=2, cutoff=0.75)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    fetch = (f"; to use another series, fetch it (gaemi data fetch yahoo {name.upper()}, "
+             f"gaemi data fetch upbit {name.upper()}/KRW) or import a CSV (gaemi data import FILE --symbol my:{name})")
+    return hint + allowed + fetch
 
 
 def stored_info(name: str) -> SeriesInfo | None:
