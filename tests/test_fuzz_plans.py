@@ -10,6 +10,7 @@ docs/reliability.md).
 from __future__ import annotations
 
 import copy
+import json
 import math
 import os
 import tempfile
@@ -114,8 +115,10 @@ def _clean_end(r) -> None:
     assert r.exit_code in (0, 2), (r.exit_code, repr(r.exception), r.output[-2000:])
     assert "Traceback" not in r.output, r.output[-2000:]
     if r.exit_code == 2:
-        lines = [ln for ln in r.output.splitlines() if ln.strip()]
+        lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: "), r.output[-2000:]
+        # under --json the same error is also one JSON object on stdout
+        assert set(json.loads(r.stdout)["error"]) == {"field", "value", "allowed", "message"}, r.stdout
 
 
 def simulate(path: Path):
