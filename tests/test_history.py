@@ -155,3 +155,12 @@ def test_stablecoin_depeg_is_measured_in_its_own_currency():
     panel = build_panel(["ust"], currency="USD")
     assert "no_major_drawdown" not in [w["code"] for w in history_warnings(panel, ["ust"], history_of(panel),
                                                                            "bootstrap")]
+
+
+def test_a_horizon_too_long_for_history_is_said_in_years():
+    """Issue 15: a horizon error in years, with what the history allows and what limits it."""
+    with pytest.raises(ConfigError) as e:
+        gaemi.rolling(plan("btc", years=30))
+    err = e.value
+    assert err.field == "horizon_years" and err.value == "30 years"
+    assert "years" in err.allowed and "btc" in err.allowed and "sessions" not in err.allowed

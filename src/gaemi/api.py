@@ -153,7 +153,8 @@ def backtest(plan: Plan | str, start: Any = None, end: Any = None) -> Simulation
                 path_labels=pd.Index([str(panel.dates[0].date())], name="start"))
 
 
-def _rolling_windows(panel, n_days: int, step: str | int = "month", field: str = "horizon_years"):
+def _rolling_windows(panel, n_days: int, step: str | int = "month", field: str = "horizon_years",
+                     years: float | None = None):
     """:func:`gaemi.scenarios.rolling_windows`, with a too-long horizon reported against ``field``."""
     from gaemi.scenarios.historical import rolling_windows
 
@@ -162,7 +163,16 @@ def _rolling_windows(panel, n_days: int, step: str | int = "month", field: str =
     except ConfigError as err:
         if err.field != "n_days":
             raise
-        raise ConfigError(field, f"{n_days} sessions", err.allowed) from err
+        # in years, as the user wrote it (sessions are the engine's unit, not the user's)
+        per_year = sessions_per_year(panel.dates)
+        available = len(panel.dates) / per_year
+        base = panel.base_date if panel.base_date is not None else panel.dates[0]
+        asked = years if years is not None else n_days / per_year
+        raise ConfigError(field, f"{asked:g} years",
+                          f"a horizon that fits in the history, at most {available:.1f} years "
+                          f"({base.date()}..{panel.dates[-1].date()}, limited by "
+                          f"{panel.provenance.get('limited_by', {}).get('start', 'the data')}); "
+                          "shorten the horizon or use a Monte Carlo model") from err
 
 
 def rolling(plan: Plan | str, step: str | int = "month", years: float | None = None) -> SimulationResult:
@@ -178,6 +188,6 @@ def rolling(plan: Plan | str, step: str | int = "month", years: float | None = N
     panel = plan_panel(plan)
     horizon = years if years is not None else plan.horizon_years
     n_days = horizon_sessions(panel.dates, horizon)
-    scen = _rolling_windows(panel, n_days, step=step)
+    scen = _rolling_windows(panel, n_days, step=step, years=horizon)
     labels = pd.Index([str(pd.Timestamp(d).date()) for d in scen.start_dates], name="start")
     return _run(plan, panel, scen, "rolling", sessions_per_year(panel.dates), path_labels=labels)

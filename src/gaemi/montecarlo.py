@@ -243,7 +243,7 @@ def make_plan_scenarios(plans: Sequence[Plan], model: str, paths: int, years: fl
     if model == "historical":
         from gaemi.api import _rolling_windows
 
-        scen = _rolling_windows(panel, n_days, field="years")
+        scen = _rolling_windows(panel, n_days, field="years", years=years)
     else:
         scen = make_scenarios(model, panel, paths, n_days, seed, **(model_options or {}))
     if scenario:
