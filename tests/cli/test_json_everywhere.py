@@ -60,3 +60,9 @@ def test_without_json_an_error_leaves_stdout_empty():
 def test_options_a_model_ignores_are_refused(args, field):
     r = runner.invoke(app, args)
     assert r.exit_code == 2 and json.loads(r.stdout)["error"]["field"] == field
+
+
+def test_assets_is_data_list():
+    a = runner.invoke(app, ["assets", "--json"])
+    b = runner.invoke(app, ["data", "list", "--json"])
+    assert a.exit_code == 0 and json.loads(a.stdout) == json.loads(b.stdout)

@@ -725,8 +725,10 @@ def home(
     out.print(t)
 
 
-from gaemi.cli.data_cmd import data_app  # noqa: E402
+from gaemi.cli.data_cmd import data_app, list_cmd  # noqa: E402
 app.add_typer(data_app, name="data")
+app.command("assets", help="Every embedded and stored series with its kind, currency, calendar and "
+                           "first and last date (the same as gaemi data list).")(list_cmd)
 from gaemi.cli.heat_cmd import heat  # noqa: E402
 app.command()(heat)
 from gaemi.cli.need_cmd import need  # noqa: E402
