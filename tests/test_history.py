@@ -97,6 +97,19 @@ def test_rate_that_ends_early_does_not_cut_the_plan():
     assert RATE_EXTENSION_DAYS == 366
 
 
+def test_rate_extension_is_capped(monkeypatch):
+    """Past RATE_EXTENSION_DAYS after the rate's last value the panel stops, and says which series
+    limits it."""
+    import gaemi.data.build as build
+
+    monkeypatch.setattr(build, "RATE_EXTENSION_DAYS", 30)
+    panel = build.build_panel(["samsung"], rates=["kr_cd91"])
+    last_rate = load_series("kr_cd91").index[-1]
+    assert panel.dates[-1] <= last_rate + pd.Timedelta(days=30)
+    assert panel.dates[-1] > last_rate + pd.Timedelta(days=20)
+    assert panel.provenance["limited_by"]["end"] == "kr_cd91"
+
+
 def test_compare_states_the_common_span_and_the_change():
     short, long = plan("xrp", name="coins"), plan("sp500tr", name="index")
     kw = dict(model="bootstrap", paths=512, years=3, seed=11)

@@ -38,20 +38,16 @@ class _OneLineErrors(typer.core.TyperGroup):
         except ImportError:  # pragma: no cover
             from click import exceptions as click_exc
 
-        class click:  # noqa: N801 - the names below read as click's
-            exceptions = click_exc
-            ClickException = click_exc.ClickException
-
         _first_run_notice(args if args is not None else sys.argv[1:])
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as e:
+        except click_exc.NoArgsIsHelpError as e:
             if not standalone_mode:
                 raise
             e.show()
             sys.exit(e.exit_code)
-        except click.ClickException as e:
+        except click_exc.ClickException as e:
             if not standalone_mode:
                 raise
             msg = " ".join(e.format_message().split())

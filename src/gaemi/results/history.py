@@ -38,21 +38,19 @@ def _day(x) -> str:
     return str(pd.Timestamp(x).date())
 
 
-def history_of(panel, start_index: int = 0, stop_index: int | None = None) -> dict[str, Any]:
-    """The span of daily returns ``panel.returns[start_index:stop_index]``: ``start`` (the close
-    they start from), ``end`` (the last close), ``years`` (calendar years between), ``sessions``
+def history_of(panel) -> dict[str, Any]:
+    """The span of the panel's daily returns: ``start`` (the close they start from), ``end`` (the last close), ``years`` (calendar years between), ``sessions``
     (daily returns), ``limited_by`` (the series whose data starts last, or ``"start"`` when the
     caller chose the start) and ``ends_with`` (the series whose data ends first, or ``"end"``)."""
     dates = panel.dates
-    stop = len(dates) if stop_index is None else stop_index
-    first = panel.base_date if start_index == 0 and panel.base_date is not None else dates[max(start_index - 1, 0)]
-    last = dates[stop - 1]
+    first = panel.base_date if panel.base_date is not None else dates[0]
+    last = dates[-1]
     limits = panel.provenance.get("limited_by", {})
     return {
         "start": _day(first),
         "end": _day(last),
         "years": round((pd.Timestamp(last) - pd.Timestamp(first)).days / 365.25, 2),
-        "sessions": int(stop - start_index),
+        "sessions": int(len(dates)),
         "limited_by": limits.get("start"),
         "ends_with": limits.get("end"),
     }
@@ -198,9 +196,9 @@ def collapse_warning(plan, model: str) -> dict[str, Any] | None:
 
 
 def attach(provenance: dict[str, Any], panel, assets: Sequence[str], model: str, currency: str | None,
-           start_index: int = 0, stop_index: int | None = None, plan=None) -> None:
+           plan=None) -> None:
     """Put ``history`` and ``warnings`` into a result's provenance (in place)."""
-    hist = history_of(panel, start_index, stop_index)
+    hist = history_of(panel)
     provenance["history"] = hist
     provenance["warnings"] = history_warnings(panel, assets, hist, model, currency)
     note = collapse_warning(plan, model) if plan is not None else None
