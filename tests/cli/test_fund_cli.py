@@ -46,7 +46,7 @@ def test_fund_table_names_its_currency():
     r = runner.invoke(app, ["fund", "--underlying", "sp500tr", "--leverage", "-1", "--currency", "KRW",
                             "--start", "2010-01-01", "--end", "2012-12-31"])
     assert r.exit_code == 0, r.output
-    for s in ("held in KRW", "value (KRW)", "fx_total_return", "annual_volatility", "underlying_annual_volatility",
+    for s in ("held in KRW", "value (KRW)", "exchange-rate return", "annual volatility", "underlying annual volatility",
               "swap", "Figures in KRW"):
         assert s in r.stdout
     r = runner.invoke(app, ["fund", "--underlying", "kospi200", "--leverage", "2", "--start", "2015-01-01"])

@@ -11,6 +11,7 @@ import typer.core
 from rich.console import Console
 from rich.table import Table
 
+from gaemi.cli.lang import current_lang
 from gaemi.errors import GaemiError
 
 _ENGINE_COMMANDS = {"demo", "backtest", "simulate", "compare", "odds", "need"}
@@ -28,6 +29,26 @@ def _first_run_notice(args) -> None:
         sys.stderr.flush()
 
 
+def _choose_lang(raw: list[str]) -> bool:
+    """Fix this invocation's language from ``--lang`` / GAEMI_LANG / the locale before click parses
+    anything (so help and usage errors speak it); a bad value is one line on stderr (False)."""
+    from gaemi.cli import lang as L
+
+    L.reset()
+    try:
+        chosen = L.scan_args(raw)
+        if chosen is not None:
+            L.set_lang(chosen)
+        else:
+            L.default_lang()
+    except GaemiError as e:
+        if "--json" in raw:
+            sys.stdout.write(json.dumps(error_payload(str(e), e), ensure_ascii=False) + "\n")
+        sys.stderr.write(f"error: {e}\n")
+        return False
+    return True
+
+
 class _OneLineErrors(typer.core.TyperGroup):
     """Usage errors (a bad integer, an unknown option, a missing argument) as one plain line on
     stderr with exit code 2, like gaemi's own errors; ``gaemi`` alone still prints the help."""
@@ -38,7 +59,15 @@ class _OneLineErrors(typer.core.TyperGroup):
         except ImportError:  # pragma: no cover
             from click import exceptions as click_exc
 
-        _first_run_notice(args if args is not None else sys.argv[1:])
+        raw = list(args if args is not None else sys.argv[1:])
+        if not _choose_lang(raw):
+            sys.exit(2)
+        from gaemi.cli.help_ko import localise_help
+        from gaemi.cli.lang import add_lang_option, current_lang
+
+        add_lang_option(self)
+        localise_help(self, current_lang())
+        _first_run_notice(raw)
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
@@ -53,12 +82,17 @@ class _OneLineErrors(typer.core.TyperGroup):
             msg = " ".join(e.format_message().split())
             ctx = getattr(e, "ctx", None)
             hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            if current_lang() == "ko":
+                from gaemi.cli.words import usage_error_ko
+
+                msg = usage_error_ko(e, msg)
+                hint = f" ('{ctx.command_path} --help' 참고)" if ctx is not None else ""
             if "--json" in (args if args is not None else sys.argv[1:]):
                 param = getattr(e, "param", None)
                 sys.stdout.write(json.dumps({"error": {
                     "field": getattr(param, "name", None), "value": None, "allowed": None,
                     "message": msg}}, ensure_ascii=False) + "\n")
-            sys.stderr.write(f"error: {msg}{hint}\n")
+            sys.stderr.write(f"{'오류' if current_lang() == 'ko' else 'error'}: {msg}{hint}\n")
             sys.exit(e.exit_code)
         except getattr(click_exc, "Abort", KeyboardInterrupt):
             if not standalone_mode:
@@ -115,10 +149,13 @@ def fail(message: str, error: BaseException | None = None) -> None:
     ``--json`` also the error as a JSON object on stdout."""
     from rich.text import Text
 
+    from gaemi.cli.words import error_line, t
+
     line = " ".join(str(message).split())
     if _json_wanted():
         emit_json(error_payload(line, error))
-    err.print(Text("error: ", style="bold red") + Text(line), soft_wrap=True, highlight=False)
+    err.print(Text(t("error"), style="bold red") + Text(error_line(line, error)), soft_wrap=True,
+              highlight=False)
     raise typer.Exit(2)
 
 
@@ -136,12 +173,7 @@ def emit_json(payload: Any) -> None:
     sys.stdout.write(json.dumps(_clean(payload), ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1%}"
-
-
-def money(x: float) -> str:
-    return f"{x / 1e8:,.2f}억" if abs(x) >= 1e7 else f"{x:,.0f}"
+from gaemi.cli.words import money, pct, t  # noqa: E402  (one money form per language)
 
 
 # ----------------------------------------------------------------------------- demo
@@ -180,25 +212,24 @@ def demo(
     if json_out:
         emit_json({"plans": rows})
         return
-    t = Table(title="gaemi demo: every monthly start in the embedded history (KRW, 억 = 100M)")
-    for col in ("plan", "windows", "P(goal)", "P(forced)", "wiped ever", "wiped end", "median", "p5", "put in"):
-        t.add_column(col, justify="left" if col == "plan" else "right", no_wrap=True)
+    from gaemi.cli.words import plan_title
+
+    t_ = Table(title=t("demo_title"))
+    for key in ("plan", "windows", "p_goal", "p_forced", "wiped_ever", "wiped_end", "median", "p5", "put_in"):
+        t_.add_column(t(key), justify="left" if key == "plan" else "right", no_wrap=True)
     for r in rows:
-        t.add_row(r["name"], f"{r['windows']} x {r['horizon_years']:g}y",
-                  pct(r["p_goal"]), pct(r["p_forced_sale"]), pct(r["p_wipeout_ever"]), pct(r["p_wipeout_end"]),
-                  money(r["median_end_wealth"]), money(r["p5_end_wealth"]), money(r["median_invested"]))
-    out.print(t)
+        t_.add_row(r["name"], t("windows_cell", n=r["windows"], years=f"{r['horizon_years']:g}"),
+                   pct(r["p_goal"]), pct(r["p_forced_sale"]), pct(r["p_wipeout_ever"]), pct(r["p_wipeout_end"]),
+                   money(r["median_end_wealth"]), money(r["p5_end_wealth"]), money(r["median_invested"]))
+    out.print(t_)
     for r in rows:
         h = r["history"]
-        codes = sorted({w["code"].replace("_", " ") for w in r["warnings"]})
-        out.print(f"  {r['name']}: {r['title']}; starts {r['first_start']} .. {r['last_start']}; history "
-                  f"{h['start']} .. {h['end']} ({h['years']:.1f} years)"
-                  + (f" [bold yellow]warnings: {', '.join(codes)}[/]" if codes else ""), highlight=False)
-    out.print("Goal: net wealth reaches the plan's target (cash for a home). Forced: at least one forced "
-              "sale (반대매매). Wiped ever: net wealth fell at some close to 10% or less of all money put in (한때 깡통선); wiped end: it ended the horizon there (끝내 깡통). Windows overlap: "
-              "shares say how often history did this, not future odds. Crypto plans use 3-year windows (short "
-              "history) on coins that survived; NVIDIA, Tesla and Samsung are today's famous winners, picked after "
-              "the fact: survivorship flatters them.", highlight=False)
+        codes = sorted({w["code"] for w in r["warnings"]})
+        out.print(t("demo_line", name=r["name"], title=plan_title(r["name"], r["title"]), first=r["first_start"],
+                    last=r["last_start"], start=h["start"], end=h["end"], years=h["years"])
+                  + (f"[bold yellow]{t('demo_warnings', codes=', '.join(codes))}[/]" if codes else ""),
+                  highlight=False)
+    out.print(t("demo_note"), highlight=False)
 
 
 # ----------------------------------------------------------------------------- plans
@@ -213,12 +244,14 @@ def plans_list(ctx: typer.Context,
     if json_out:
         emit_json({"plans": [{"name": n, "title": load_plan(n).title} for n in builtin_plan_names()]})
         return
-    t = Table(title="Built-in plans (gaemi plans show NAME)")
-    t.add_column("name")
-    t.add_column("title")
+    from gaemi.cli.words import plan_title
+
+    table = Table(title=t("plans_title"))
+    table.add_column(t("name"))
+    table.add_column(t("title"))
     for name in builtin_plan_names():
-        t.add_row(name, load_plan(name).title)
-    out.print(t)
+        table.add_row(name, plan_title(name, load_plan(name).title))
+    out.print(table)
 
 
 @plans_app.command("show")
@@ -242,14 +275,13 @@ def backtest(
     end: Optional[str] = typer.Option(None, help="Last session (default: start + the plan's horizon)."),
     rolling_windows: bool = typer.Option(False, "--rolling", help="Every monthly start in history instead of one."),
     report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here."),
-    lang: Optional[str] = typer.Option(None, help="ko or en (default: from the locale)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """One path through real history from a start date (or every monthly start with --rolling)."""
     from gaemi.api import backtest as run_backtest
     from gaemi.api import rolling
 
-    lang = _check_lang(lang)
+    lang = current_lang()
     _check_report(report)
     if rolling_windows:
         res = guarded(lambda: rolling(plan))
@@ -289,14 +321,22 @@ def backtest(
     if json_out:
         emit_json({**payload, "history": s["history"], "warnings": s["warnings"]})
         return
-    t = Table(title=f"{res.plan.name}: {payload['start']} .. {payload['end']}")
-    t.add_column("figure")
-    t.add_column("value", justify="right")
-    for k, v in payload.items():
-        if isinstance(v, float):
-            v = f"{v:.1%}" if k == "max_drawdown" else f"{v:,.0f}"
-        t.add_row(k, "—" if v is None else str(v))
-    out.print(t)
+    cur = res.plan.currency
+    table = Table(title=t("bt_title", plan=res.plan.name, start=payload["start"], end=payload["end"]))
+    table.add_column(t("figure"))
+    table.add_column(t("value_in", currency=cur), justify="right")
+    shown = [("bt_end_wealth", money(payload["end_wealth"], cur)), ("bt_invested", money(payload["invested"], cur)),
+             ("bt_goal_date", payload["goal_date"] or t("never")),
+             ("bt_graduated", t("yes") if payload["graduated"] else t("no")),
+             ("bt_first_forced", payload["first_forced_sale_date"] or t("never")),
+             ("bt_forced_sales", f"{payload['forced_sales']:,}"),
+             ("bt_forced_sold", money(payload["forced_sold"], cur)),
+             ("bt_wipeout", payload["wipeout_date"] or t("never")),
+             ("bt_interest", money(payload["interest_paid"], cur)), ("bt_debt", money(payload["debt_left"], cur)),
+             ("bt_mdd", pct(payload["max_drawdown"]))]
+    for key, value in shown:
+        table.add_row(t(key), value)
+    out.print(table)
     _print_history([res], lang)
 
 
@@ -329,11 +369,11 @@ def fund(
         emit_json(rep)
         return
     cur, own = rep["currency"], rep["underlying_currency"]
-    view = f"in {cur}" if cur == own else f"held in {cur} (resets in {own})"
-    t = Table(title=f"{leverage:g}x daily fund ({rep['structure']}) on {underlying}, {view}, "
-                    f"{rep['start']} .. {rep['end']}")
-    t.add_column("figure")
-    t.add_column(f"value ({cur})", justify="right")
+    view = t("fund_in", cur=cur) if cur == own else t("fund_held", cur=cur, own=own)
+    table = Table(title=t("fund_title", lev=f"{leverage:g}", structure=rep["structure"], underlying=underlying,
+                          view=view, start=rep["start"], end=rep["end"]))
+    table.add_column(t("figure"))
+    table.add_column(t("value_in", currency=cur), justify="right")
     keys = ["total_return", "cagr", "annual_volatility", "underlying_total_return", "underlying_cagr",
             "underlying_annual_volatility"]
     if rep["fx_total_return"] is not None:
@@ -343,12 +383,11 @@ def fund(
         keys.append("drag_log_annual_own_currency")
     keys.append("drag_theory_annual")
     for k in keys:
-        t.add_row(k, "—" if rep[k] is None else f"{rep[k]:.2%}")
-    t.add_row("structure", rep["structure"])
-    t.add_row("financing rate", rep["rate"])
-    out.print(t)
-    out.print(f"Figures in {cur}; volatilities annualised at {PERIODS_PER_YEAR} sessions a year; drag_theory_annual = "
-              f"(L²-L)σ²/2 with σ the underlying's volatility in {own}.", highlight=False)
+        table.add_row(t("f_" + k, own=own), pct(rep[k], 2))
+    table.add_row(t("f_structure"), rep["structure"])
+    table.add_row(t("f_rate"), rep["rate"])
+    out.print(table)
+    out.print(t("fund_note", cur=cur, n=PERIODS_PER_YEAR, own=own), highlight=False)
 
 
 # ----------------------------------------------------------------------------- Monte Carlo
@@ -381,12 +420,7 @@ def _progress_callback():
 
 MODEL_HELP = "bootstrap (stationary block bootstrap of history), garch (GJR-GARCH-t filtered historical " \
              "simulation), parametric (Student-t fitted to history), historical (rolling windows)."
-CHUNK_HELP = "Paths per chunk (rounded up to a multiple of 256). Memory stays bounded by the chunk: " \
-             "bootstrap and parametric futures are drawn inside the engine, 64 paths at a time per " \
-             "thread, so a chunk holds only its month-end wealth (chunk x months x 8 bytes) and ~170 " \
-             "bytes a path of results; garch and historical futures also hold the chunk's rows " \
-             "(chunk x days x 8 bytes: 4096 paths x 10 years ~85 MB). A million paths never hold a " \
-             "million wealth histories."
+CHUNK_HELP = "Paths per chunk: memory stays bounded by it (docs/performance.md)."
 
 
 def _mc_kwargs(model, paths, years, seed, scenario, scenario_day, chunk_size, workers, scheduler):
@@ -407,18 +441,6 @@ def _mc_kwargs(model, paths, years, seed, scenario, scenario_day, chunk_size, wo
                 chunk_size=chunk_size, workers=workers, scheduler=scheduler)
 
 
-def _check_lang(lang: str | None) -> str:
-    import locale
-    import os
-
-    if lang is None:
-        loc = os.environ.get("LC_ALL") or os.environ.get("LANG") or (locale.getlocale()[0] or "")
-        return "ko" if loc.lower().startswith("ko") else "en"
-    if lang not in ("ko", "en"):
-        fail(f"--lang: got {lang!r}; allowed: ko or en")
-    return lang
-
-
 def _check_report(report: str | None) -> None:
     """Refuse a bad --report target before any work (a folder, a device, a symlink, no parent)."""
     if report:
@@ -433,38 +455,44 @@ def _write_report(results, report: str | None, lang: str, odds=None) -> None:
     from gaemi.reports import render_report
 
     path = guarded(lambda: render_report(results, report, lang=lang, odds=odds))
-    err.print(f"report written: {path}", highlight=False)
+    err.print(t("report_written", path=path), highlight=False)
 
 
 def _summary_table(results) -> Table:
-    t = Table(title=", ".join(r.plan.name for r in results)
-              + f" — {results[0].kind}, {results[0].n_paths:,} paths, {results[0].years:.1f} years", min_width=64)
-    t.add_column("figure")
+    from gaemi.cli.words import kind
+
+    first = results[0]
+    cur = first.plan.currency
+    names = ", ".join(r.plan.name for r in results)
+    title = (t("summary_title", plans=names, kind=kind(first.kind), paths=f"{first.n_paths:,}", years=first.years)
+             if first.n_paths > 1 else t("summary_title_one", plans=names, kind=kind(first.kind), years=first.years))
+    table = Table(title=title, min_width=64)
+    table.add_column(t("figure"))
     for r in results:
-        t.add_column(r.plan.name, justify="right")
+        table.add_column(r.plan.name, justify="right")
     sums = [r.summary() for r in results]
-    rows = [("P(home / goal)", "p_goal", pct), ("P(graduated)", "p_graduated", pct),
-            ("P(forced sale)", "p_forced_sale", pct),
-            ("P(fell to wipe-out line, ever)", "p_wipeout_ever", pct), ("P(ended wiped out)", "p_wipeout_end", pct),
-            ("P(fell to ruin line, ever)", "p_ruin_floor_ever", pct), ("P(ended at/below ruin line)", "p_ruin_floor_end", pct),
-            ("P(negative equity)", "p_negative_equity", pct),
-            ("median end wealth", "median_end_wealth", money), ("5th pct end wealth", "p5_end_wealth", money),
-            ("CVaR 5% end wealth", "cvar5_end_wealth", money), ("median interest paid", "median_interest_paid", money)]
+    cash = lambda x: money(x, cur)  # noqa: E731
+    rows = [("r_goal", "p_goal", pct), ("r_graduated", "p_graduated", pct), ("r_forced", "p_forced_sale", pct),
+            ("r_wipe_ever", "p_wipeout_ever", pct), ("r_wipe_end", "p_wipeout_end", pct),
+            ("r_ruin_ever", "p_ruin_floor_ever", pct), ("r_ruin_end", "p_ruin_floor_end", pct),
+            ("r_negative", "p_negative_equity", pct),
+            ("r_median", "median_end_wealth", cash), ("r_p5", "p5_end_wealth", cash),
+            ("r_cvar", "cvar5_end_wealth", cash), ("r_interest", "median_interest_paid", cash)]
     for label, key, fmt in rows:
-        t.add_row(label, *[fmt(s[key]) if s[key] is not None else "—" for s in sums])
-    t.add_row("median years to goal", *[
+        table.add_row(t(label), *[fmt(s[key]) if s[key] is not None else "—" for s in sums])
+    table.add_row(t("r_years_goal"), *[
         "—" if not s["time_to_goal_years"] or s["time_to_goal_years"]["p50"] is None
         else f"{s['time_to_goal_years']['p50']:.1f}" for s in sums])
-    t.add_row("median max drawdown", *[pct(s["max_drawdown_quantiles"]["p50"]) for s in sums])
+    table.add_row(t("r_mdd"), *[pct(s["max_drawdown_quantiles"]["p50"]) for s in sums])
     if any(s.get("collapse") and s["collapse"].get("p_collapse") is not None for s in sums):
-        t.add_row("P(a coin collapsed)", *[pct(s["collapse"]["p_collapse"]) if s.get("collapse") and
-                                           s["collapse"].get("p_collapse") is not None else "—" for s in sums])
-    t.add_row("history", *[_span_text(s.get("history")) for s in sums])
-    return t
+        table.add_row(t("r_collapse"), *[pct(s["collapse"]["p_collapse"]) if s.get("collapse") and
+                                         s["collapse"].get("p_collapse") is not None else "—" for s in sums])
+    table.add_row(t("r_history"), *[_span_text(s.get("history")) for s in sums])
+    return table
 
 
 def _span_text(h: dict | None) -> str:
-    return "—" if not h else f"{h['start']}..{h['end']} ({h['years']:.1f}y)"
+    return "—" if not h else t("span", start=h["start"], end=h["end"], years=h["years"])
 
 
 def _print_history(results, lang: str = "en") -> None:
@@ -474,21 +502,16 @@ def _print_history(results, lang: str = "en") -> None:
         s = r.summary()
         h = s.get("history")
         if h:
-            lim = f"; limited by {h['limited_by']}" if h.get("limited_by") not in (None, "start") else ""
-            line = (f"{r.plan.name}: history {h['start']} .. {h['end']}, {h['years']:.1f} years, "
-                    f"{h['sessions']:,} sessions{lim}")
-            if lang == "ko":
-                lim = f"; {h['limited_by']} 데이터가 기간을 정함" if h.get("limited_by") not in (None, "start") else ""
-                line = (f"{r.plan.name}: 근거 역사 {h['start']} ~ {h['end']}, {h['years']:.1f}년, "
-                        f"{h['sessions']:,}거래일{lim}")
-            out.print(line, highlight=False)
+            lim = (t("limited_by", name=h["limited_by"]) if h.get("limited_by") not in (None, "start") else "")
+            out.print(t("history_line", name=r.plan.name, start=h["start"], end=h["end"], years=h["years"],
+                        sessions=f"{h['sessions']:,}", limited=lim), highlight=False)
         for w in s.get("warnings", []):
             msg = w.get("message_ko") if lang == "ko" and w.get("message_ko") else w["message"]
             if msg in seen:
                 continue
             seen.add(msg)
-            out.print(f"[bold yellow]{'경고' if lang == 'ko' else 'warning'}[/] ({w['code']}): {msg}",
-                      highlight=False)
+            code = "" if lang == "ko" else f" ({w['code']})"
+            out.print(f"[bold yellow]{t('warning')}[/]{code}: {msg}", highlight=False)
 
 
 @app.command()
@@ -505,13 +528,12 @@ def simulate(
     workers: int = typer.Option(1, help="Local worker processes (dask LocalCluster); same numbers as 1."),
     scheduler: Optional[str] = typer.Option(None, help="Address of an existing dask.distributed scheduler."),
     report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here."),
-    lang: Optional[str] = typer.Option(None, help="ko or en (default: from the locale)."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """A plan over many simulated futures: odds of the home, of ruin, and when."""
     from gaemi.montecarlo import simulate_many
 
-    lang = _check_lang(lang)
+    lang = current_lang()
     _check_report(report)
     update, prog = _progress_callback()
     try:
@@ -530,14 +552,15 @@ def simulate(
         return
     out.print(_summary_table(res))  # the span and the warnings come first in the sentences below
     if fitted:
-        t = Table(title="Fitted GJR-GARCH(1,1)-t (arch; percent daily log returns)")
+        table = Table(title=t("garch_title"))
         cols = ("mu", "omega", "alpha", "gamma", "beta", "nu")
-        t.add_column("asset")
+        greek = {"mu": "μ", "omega": "ω", "alpha": "α", "gamma": "γ", "beta": "β", "nu": "ν"}
+        table.add_column(t("asset"))
         for c in cols:
-            t.add_column(c, justify="right")
+            table.add_column(greek[c], justify="right")
         for asset, p in fitted.items():
-            t.add_row(asset, *[f"{p[c]:.4f}" for c in cols])
-        out.print(t)
+            table.add_row(asset, *[f"{p[c]:.4f}" for c in cols])
+        out.print(table)
     _print_sentences(res[0], lang)
 
 
@@ -564,13 +587,12 @@ def compare(
     workers: int = typer.Option(1, help="Local worker processes."),
     scheduler: Optional[str] = typer.Option(None, help="Address of a dask.distributed scheduler."),
     report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here."),
-    lang: Optional[str] = typer.Option(None, help="ko or en."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Plans side by side on the same futures (common random numbers)."""
     from gaemi.montecarlo import compare as run_compare
 
-    lang = _check_lang(lang)
+    lang = current_lang()
     _check_report(report)
     update, prog = _progress_callback()
     try:
@@ -589,9 +611,8 @@ def compare(
 @app.command()
 def odds(
     plan: str = typer.Argument(..., help="A plan TOML file or a built-in plan name."),
-    leverage: str = typer.Option("0:3:0.25", help="Exposures to try (market exposure per unit of own money: "
-                                 "sum of weight x fund leverage, x (1 + margin loan ratio)): START:STOP:STEP "
-                                 "(inclusive) or a list like 1,2,3. The plan's own exposure is always added."),
+    leverage: str = typer.Option("0:3:0.25", help="Exposures to try, START:STOP:STEP or 1,2,3 (exposure = market "
+                                 "exposure per unit of own money; the plan's own is always added)."),
     ruin_limit: float = typer.Option(0.05, "--ruin-limit", help="Mark the exposure with the best P(home) among "
                                      "those with P(ruin) at most this (0.05 = 5 in 100)."),
     family: str = typer.Option("margin", help="How other exposures are built: margin (the real plan with a "
@@ -602,13 +623,12 @@ def odds(
     seed: Optional[int] = typer.Option(None, help="Seed."),
     chunk_size: int = typer.Option(4096, help=CHUNK_HELP),
     report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here."),
-    lang: Optional[str] = typer.Option(None, help="ko or en."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The odds curve: P(home by the horizon) beside P(ruin) as exposure grows, with the plan itself on it."""
     from gaemi.odds import odds_curve
 
-    lang = _check_lang(lang)
+    lang = current_lang()
     _check_report(report)
     curve = guarded(lambda: odds_curve(plan, leverage, model=model, paths=paths, years=years, seed=seed,
                                        ruin_limit=ruin_limit, family=family, chunk_size=chunk_size))
@@ -632,34 +652,34 @@ def odds(
         out.print(span, highlight=False)
     for msg in warning_messages(head, lang):
         out.print(f"[bold yellow]{_t(lang, 'warning_prefix')}[/]{msg}", highlight=False)
-    t = Table(title=f"Odds curve: {curve.plan} — {curve.model}, {curve.paths:,} paths, {curve.years:g} years "
-                    f"(exposure = market exposure per unit of own money)")
-    for c in ("exposure", "P(home)", "P(ruin)", "P(forced sale)", "wipe-out line ever / end", "median end",
-              "log growth/yr", "built as"):
-        t.add_column(c, justify="left" if c == "built as" else "right")
-    short = {"plan": "the plan as it is", "smaller_loan": "smaller margin loan", "no_loan": "no margin loan",
-             "deposit": "less risk, rest in deposit", "larger_loan": "larger margin loan", "daily": "daily-levered",
-             "daily_fallback": "daily-levered (no broker lends)", "impossible": "not possible"}
+    from gaemi.cli.words import kind as kind_name
+
+    table = Table(title=t("odds_title", plan=curve.plan, model=kind_name(curve.model), paths=f"{curve.paths:,}",
+                          years=f"{curve.years:g}"))
+    for key in ("o_exposure", "o_home", "o_ruin", "o_forced", "o_wipe", "o_median", "o_growth", "o_how"):
+        table.add_column(t(key), justify="left" if key == "o_how" else "right")
+
     def pc(v) -> str:  # NaN: a point that could not be built (its "how" says why)
         return "—" if v is None or v != v else pct(v)
 
+    cur = getattr(curve, "currency", None) or "KRW"
     for k, lev in enumerate(curve.leverages):
         marks = []
         if k == curve.plan_point:
-            marks.append("your plan")
+            marks.append(t("your_plan"))
         if curve.best_within_ruin_limit is not None and lev == curve.best_within_ruin_limit:
-            marks.append(f"best P(home) with P(ruin) <= {curve.ruin_limit:.0%}")
+            marks.append(t("best_within", limit=f"{curve.ruin_limit:.0%}"))
         label = f"{lev:.4g}" + (f" ◀ {', '.join(marks)}" if marks else "")
         end, growth = curve.median_end_wealth[k], curve.mean_log_growth[k]
-        t.add_row(label, pc(curve.p_goal[k]), pc(curve.p_ruin[k]), pc(curve.p_forced_sale[k]),
-                  f"{pc(curve.p_wipeout_ever[k])} / {pc(curve.p_wipeout_end[k])}",
-                  "—" if end != end else money(end), "—" if growth != growth else f"{growth:+.1%}",
-                  short.get((curve.kinds or [""] * len(curve.leverages))[k], "")
-                  + ("" if curve.same_futures is None or curve.same_futures[k] else " *"))
-    out.print(t)
+        how = (curve.kinds or [""] * len(curve.leverages))[k]
+        table.add_row(label, pc(curve.p_goal[k]), pc(curve.p_ruin[k]), pc(curve.p_forced_sale[k]),
+                      f"{pc(curve.p_wipeout_ever[k])} / {pc(curve.p_wipeout_end[k])}",
+                      "—" if end != end else money(end, cur), "—" if growth != growth else f"{growth:+.1%}",
+                      (t("k_" + how) if how else "")
+                      + ("" if curve.same_futures is None or curve.same_futures[k] else " *"))
+    out.print(table)
     if curve.same_futures is not None and not all(curve.same_futures):
-        out.print("* not on the plan's futures (it needs another series, or could not be built); "
-                  "--json gives each point's \"how\".", highlight=False)
+        out.print(t("odds_star"), highlight=False)
     for line in odds_sentences(curve, lang):
         out.print(line, highlight=False)
 
@@ -674,16 +694,19 @@ def scenarios(json_out: bool = typer.Option(False, "--json", help="Print JSON.")
     if json_out:
         emit_json({"models": list(MODELS), "crashes": crashes})
         return
-    out.print("Models: " + ", ".join(MODELS), highlight=False)
-    t = Table(title="Named crash scenarios (gaemi simulate PLAN --scenario NAME)")
-    t.add_column("name")
-    t.add_column("days", justify="right")
-    t.add_column("what happened")
-    t.add_column("peak to trough")
+    from gaemi.cli.words import crash_title, kind
+
+    out.print(t("models_line", models=", ".join(f"{m} ({kind(m)})" if kind(m) != m else m for m in MODELS)),
+              highlight=False)
+    table = Table(title=t("scen_title"))
+    table.add_column(t("s_name"))
+    table.add_column(t("s_days"), justify="right")
+    table.add_column(t("s_what"))
+    table.add_column(t("s_fall"))
     for c in crashes:
         figs = ", ".join(f"{k} {v:+.0%}" for k, v in c["figures"].items())
-        t.add_row(c["name"], str(c["days"]), c["title"], figs)
-    out.print(t)
+        table.add_row(c["name"], str(c["days"]), crash_title(c["name"], c["title"]), figs)
+    out.print(table)
 
 
 # ----------------------------------------------------------------------------- home
@@ -710,15 +733,26 @@ def home(
     if json_out:
         emit_json(d)
         return
-    t = Table(title=f"Buying at {price:,.0f} with income {income:,.0f} ({a.preset})")
-    t.add_column("figure")
-    t.add_column("value", justify="right")
+    from gaemi.cli.words import money_prose
+
+    cur = d.get("currency") or "KRW"
+    table = Table(title=t("home_title", price=money_prose(price, cur), income=money_prose(income, cur),
+                          preset=a.preset))
+    table.add_column(t("figure"))
+    table.add_column(t("value_in", currency=cur), justify="right")
     for k in ("ltv_limit", "cap_limit", "dsr_limit", "max_loan", "acquisition_costs", "cash_needed"):
         v = d[k]
-        t.add_row(k, "no cap" if v is None else f"{v:,.0f}")
-    t.add_row("binding", a.binding)
-    t.add_row("stress rate", f"{a.stress_rate:.2%}")
-    out.print(t)
+        table.add_row(t("h_" + k), t("no_cap") if v is None else money_prose(v, cur))
+    binding = str(a.binding)
+    table.add_row(t("h_binding"), t("bind_" + binding) if ("bind_" + binding) in _words_keys() else binding)
+    table.add_row(t("h_stress_rate"), pct(a.stress_rate, 2))
+    out.print(table)
+
+
+def _words_keys() -> set[str]:
+    from gaemi.cli.words import WORDS
+
+    return set(WORDS["en"])
 
 
 from gaemi.cli.data_cmd import data_app, list_cmd  # noqa: E402

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
+
+from gaemi.cli.lang import current_lang
 from rich.table import Table
 
 SOLVE_HELP = ("saving: the smallest monthly saving; years: the fewest years; price: the highest home price "
@@ -39,14 +41,13 @@ def need(
                                                     "to 20x)."),
     report: Optional[str] = typer.Option(None, help="Write a self-contained HTML report here: the plan's own run "
                                                     "(same model, paths, seed) with the answer beside it."),
-    lang: Optional[str] = typer.Option(None, help="ko or en (default: from the locale)."),
     json_out: bool = typer.Option(False, "--json", help="Print NeedResult.summary() as JSON."),
 ) -> None:
     """What would it take? The saving, years or home price that reaches the goal safely."""
     from gaemi.cli import app as cli
     from gaemi.need import need as solve_need
 
-    lang = cli._check_lang(lang)
+    lang = current_lang()
     cli._check_report(report)
     show = cli.err.is_terminal and not json_out
     unit = {"saving": "/month", "years": " years", "price": ""}.get(solve, "")

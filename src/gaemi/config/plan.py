@@ -324,7 +324,8 @@ class StopLoss(_Frozen):
 class Plan(_Frozen):
     """What an investor has and does. Build with :func:`load_plan` or ``Plan.model_validate``."""
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[\w.\-]+$",
+                      description="letters of any script (내계획), digits, _ . -; no spaces or slashes")
     title: str = ""
     currency: Literal["KRW", "USD"] = "KRW"
     horizon_years: Num = Field(10, gt=0, description="years; at most gaemi.limits.max_years() (60)")

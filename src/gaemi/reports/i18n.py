@@ -477,12 +477,29 @@ def fmt_money(amount: float | None, currency: str, lang: str) -> str:
 
 
 def fmt_money_short(amount: float | None, currency: str, lang: str) -> str:
-    """Money in tables: ``11.1억`` (ko, KRW), ``1,117M KRW`` (en), ``$1,234k`` (USD)."""
+    """Money in tables, one form per language: KRW ``11.1억`` / ``4,500만`` / ``9,000원`` (ko) and
+    ``1,117M KRW`` / ``45.0M KRW`` / ``90,000 KRW`` (en); USD ``120만 달러`` / ``3,500달러`` (ko) and
+    ``$1,234k`` / ``$3,500`` (en). Three significant digits or more, never a bare ``0.0억``."""
     if amount is None or not math.isfinite(amount):
         return "—"
+    a = abs(amount)
+    if lang == "ko":
+        unit = "" if currency == "KRW" else " 달러"
+        if a >= 1e8:
+            return f"{amount / 1e8:,.1f}억{unit}"
+        if a >= 1e4:
+            return f"{amount / 1e4:,.0f}만{unit}"
+        return f"{amount:,.0f}{'원' if currency == 'KRW' else '달러'}"
     if currency == "KRW":
-        return f"{amount / 1e8:,.1f}억" if lang == "ko" else f"{amount / 1e6:,.0f}M KRW"
-    return f"{amount / 1e3:,.0f}천 달러" if lang == "ko" else f"${amount / 1e3:,.0f}k"
+        if a >= 1e8:
+            return f"{amount / 1e6:,.0f}M KRW"
+        if a >= 1e6:
+            return f"{amount / 1e6:,.1f}M KRW"
+        return f"{amount:,.0f} KRW"
+    sign = "-" if amount < 0 else ""
+    if a >= 1e5:
+        return f"{sign}${a / 1e3:,.0f}k"
+    return f"{sign}${a:,.0f}"
 
 
 def money_axis(currency: str, lang: str) -> tuple[float, str]:
