@@ -1,0 +1,91 @@
+"""What a job runs: the library calls behind ``gaemi simulate/compare/odds``, and their JSON.
+
+Each runner takes the job's validated parameters (Plan objects and checked numbers, see
+:mod:`gaemi.web.api`) and a ``progress(fraction)`` function, calls the library exactly as the CLI
+does, and returns ``(payload, objects)``: the payload is the dict the CLI prints under ``--json``
+(built the same way from the same result objects; no figure is computed here), the objects are
+what the HTML report is rendered from.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+log = logging.getLogger("gaemi.web")
+
+Progress = Callable[[float], None]
+
+
+def _part(progress: Progress, k: int, n: int) -> Callable[[int, int, float], None]:
+    """The engine's ``progress(done, total, seconds)`` mapped into part ``k`` of ``n`` of 0..1."""
+
+    def update(done: int, total: int, seconds: float) -> None:
+        if total:
+            progress((k + min(1.0, done / total)) / n)
+
+    return update
+
+
+def _mc(params: dict) -> dict[str, Any]:
+    return dict(model=params["model"], paths=params["paths"], years=params["years"], seed=params["seed"],
+                scenario=params.get("scenario"), scenario_day=params.get("scenario_day", 0),
+                chunk_size=params["chunk_size"])
+
+
+def simulate_payload(results: list, model: str) -> dict[str, Any]:
+    """``gaemi simulate --json``: the first result's summary, its years, and for garch the fitted
+    parameters (as in :func:`gaemi.cli.app.simulate`)."""
+    s = results[0].summary()
+    s["years"] = results[0].years
+    fitted = results[0].provenance.get("scenario_provenance", {}).get("params") if model == "garch" else None
+    if fitted:
+        s["model_params"] = fitted
+    return s
+
+
+def run_simulate(params: dict, progress: Progress) -> tuple[dict, Any]:
+    from gaemi.montecarlo import simulate_many
+
+    res = simulate_many([params["plan"]], progress=_part(progress, 0, 1), **_mc(params))
+    return simulate_payload(res, params["model"]), {"results": res}
+
+
+def run_compare(params: dict, progress: Progress) -> tuple[dict, Any]:
+    from gaemi.montecarlo import compare
+
+    res = compare(list(params["plans"]), progress=_part(progress, 0, 1), **_mc(params))
+    return {"plans": [r.summary() for r in res]}, {"results": res}
+
+
+def run_odds(params: dict, progress: Progress) -> tuple[dict, Any]:
+    """``gaemi odds --json`` (the curve's summary), and the plan's own run on the curve's seed,
+    as ``gaemi odds --report`` renders it."""
+    from gaemi.montecarlo import simulate_many
+    from gaemi.odds import odds_curve
+
+    mc = dict(model=params["model"], paths=params["paths"], years=params["years"], seed=params["seed"],
+              chunk_size=params["chunk_size"])
+    curve = odds_curve(params["plan"], params["leverage"], ruin_limit=params["ruin_limit"],
+                       family=params["family"], progress=_part(progress, 0, 2), **mc)
+    base = simulate_many([params["plan"]], progress=_part(progress, 1, 2), **{**mc, "seed": curve.seed})
+    return curve.summary(), {"results": base, "odds": curve}
+
+
+RUNNERS = {"simulate": run_simulate, "compare": run_compare, "odds": run_odds}
+
+
+# --------------------------------------------------------------------------- warm-up
+WARM_PLAN = "all-in-margin"
+
+
+def warm_model(model: str) -> float:
+    """Load (or compile, on a fresh install) the kernels of ``model`` by running a tiny
+    simulation; returns the seconds it took."""
+    from gaemi.montecarlo import simulate_many
+
+    t0 = time.perf_counter()
+    simulate_many([WARM_PLAN], model=model, paths=1 if model == "historical" else 64, years=1.0, seed=0,
+                  chunk_size=256)
+    return time.perf_counter() - t0
