@@ -1,52 +1,75 @@
-"""``gaemi heat``: the market-heat gauges from the store (or the embedded sample)."""
+"""``gaemi heat``: the market-heat gauges from the store (or the embedded sample), in the terminal's
+language (:func:`gaemi.cli.lang.current_lang`): table, notes, errors, JSON texts and the report."""
 
 from __future__ import annotations
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from gaemi.errors import ConfigError
 
+WORDS = {
+    "en": {
+        "title_sample": "gaemi heat — embedded sample (offline), {start} .. {end}",
+        "title_store": "gaemi heat — store {path}, {start} .. {end}",
+        "no_value": "no value here",
+        "report": "report: {path}",
+        "date": "a date like 2024-01-31",
+        "before_end": "a date on or before end ({end})",
+        "store": "an existing store (gaemi data fetch ...) or --sample for the embedded sample",
+    },
+    "ko": {
+        "title_sample": "gaemi 시장 과열 지표 — 내장 표본 (오프라인), {start} .. {end}",
+        "title_store": "gaemi 시장 과열 지표 — 저장소 {path}, {start} .. {end}",
+        "no_value": "여기서는 값 없음",
+        "report": "보고서: {path}",
+        "date": "2024-01-31 같은 날짜",
+        "before_end": "끝 날짜({end})와 같거나 그 이전 날짜",
+        "store": "이미 있는 저장소 (gaemi data fetch ...로 만듦) 또는 내장 표본을 쓰는 --sample",
+    },
+}
 
-def _day(value: str | None, field: str):
+
+def _day(value: str | None, field: str, lang: str = "en"):
     if value is None:
         return None
     from gaemi.data.connectors._common import as_date
 
-    return as_date(value, field)
+    try:
+        return as_date(value, field)
+    except ConfigError as e:
+        raise ConfigError(field, value, WORDS[lang]["date"]) from e
 
 
-def write_heat_report(result, path: str) -> None:
-    """A self-contained HTML file: one chart per gauge (plotly, script inlined) and its notes,
-    written atomically to a regular file (a folder, device, symbolic link or missing parent
-    folder is a ConfigError naming ``report``: see :mod:`gaemi.safe_write`)."""
-    import html
+def write_heat_report(result, path: str, lang: str = "en") -> None:
+    """The heat report (:func:`gaemi.reports.heat_report.write_heat_report`)."""
+    from gaemi.reports.heat_report import write_heat_report as write
 
-    import plotly.graph_objects as go
+    write(result, path, lang)
 
-    from gaemi.heat import GAUGES, TITLES
 
-    parts = []
-    first = True
+def print_heat(res, lang: str, console) -> None:
+    """The gauges table, then per gauge its title and note, or why it has no value."""
+    from gaemi.heat import GAUGES
+    from gaemi.reports.heat_report import table_rows
+
+    w = WORDS[lang]
+    title = (w["title_store"].format(path=res.source.removeprefix("store:"), start=res.start, end=res.end)
+             if res.kind == "store" else w["title_sample"].format(start=res.start, end=res.end))
+    header, rows = table_rows(res, lang)
+    t = Table(title=Text(title))
+    for i, c in enumerate(header):
+        t.add_column(c, justify="left" if i in (0, 2) else "right")
+    for row in rows:
+        t.add_row(*[Text(c) for c in row])
+    console.print(t)
     for g in GAUGES:
-        s = result.series.get(g)
-        note = html.escape(result.notes.get(g, ""))
-        if s is None or s.empty:
-            parts.append(f"<h2>{html.escape(TITLES[g])}</h2><p><em>No data.</em> {note}</p>")
-            continue
-        fig = go.Figure(go.Scatter(x=s.index, y=s.to_numpy(), mode="lines+markers" if s.size < 40
-                                   else "lines", name=g))
-        fig.update_layout(title=TITLES[g], yaxis_tickformat=".1%", height=380,
-                          margin=dict(l=50, r=20, t=50, b=40))
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=True if first else False))
-        parts.append(f"<p>{note}</p>")
-        first = False
-    body = "\n".join(parts)
-    doc = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>gaemi heat</title>"
-           f"</head><body><h1>gaemi heat ({html.escape(result.source)})</h1>{body}</body></html>")
-    from gaemi.safe_write import atomic_write_text
-
-    atomic_write_text(path, doc, field="report")
+        console.print(Text(res.name(g, lang), style="bold") + Text(": " + res.title(g, lang)), highlight=False)
+        console.print(Text("  " + res.note(g, lang)), highlight=False)
+        if g in res.missing:
+            console.print(Text("  " + w["no_value"] + ": ", style="bold yellow") + Text(res.missing[g][lang]),
+                          highlight=False)
 
 
 def heat(
@@ -55,35 +78,28 @@ def heat(
                                         "or the user data folder)."),
     start: str | None = typer.Option(None, help="First day (YYYY-MM-DD)."),
     end: str | None = typer.Option(None, help="Last day (YYYY-MM-DD)."),
-    report: str | None = typer.Option(None, help="Write a self-contained HTML chart file here."),
+    report: str | None = typer.Option(None, help="Write a self-contained HTML report here."),
     json_out: bool = typer.Option(False, "--json", help="Print one series per gauge as JSON."),
 ) -> None:
     """Market heat: crypto vs stock turnover, altcoin share, kimchi premium, leveraged-ETF share."""
     from gaemi.cli import app as cli
+    from gaemi.cli.lang import current_lang
     from gaemi.data.store import resolve_path
     from gaemi.heat import heat_from_sample, heat_from_store
 
+    lang = current_lang()
+    w = WORDS[lang]
+
     def run():
-        s, e = _day(start, "start"), _day(end, "end")
+        s, e = _day(start, "start", lang), _day(end, "end", lang)
         if s and e and s > e:
-            raise ConfigError("start", str(s), f"a date on or before end ({e})")
+            raise ConfigError("start", str(s), w["before_end"].format(end=e))
         if sample:
-            got = heat_from_sample(s, e)
-        else:
-            p = resolve_path(store)
-            if not p.exists():
-                raise ConfigError("store", str(p), "an existing store (gaemi data fetch ...) or "
-                                  "--sample for the embedded sample period")
-            got = heat_from_store(p, s, e)
-        if (s or e) and not any(len(v) for v in got.series.values() if v is not None):
-            # an empty result is an error, not an empty table with exit 0: say what the data covers
-            full = heat_from_sample() if sample else heat_from_store(resolve_path(store))
-            spans = [(v.index[0], v.index[-1]) for v in full.series.values() if v is not None and len(v)]
-            cover = (f"{min(a for a, _ in spans).date()}..{max(b for _, b in spans).date()}" if spans
-                     else "no days at all")
-            raise ConfigError("start" if s else "end", str(s or e),
-                              f"dates inside the {'sample' if sample else 'store'}'s heat data ({cover})")
-        return got
+            return heat_from_sample(s, e, lang)
+        p = resolve_path(store)
+        if not p.exists():
+            raise ConfigError("store", str(p), w["store"])
+        return heat_from_store(p, s, e, lang)
 
     if report:  # refuse a bad target before reading the store
         from gaemi.safe_write import check_target
@@ -91,21 +107,10 @@ def heat(
         cli.guarded(lambda: check_target(report, "report"))
     res = cli.guarded(run)
     if report:
-        cli.guarded(lambda: write_heat_report(res, report))
+        cli.guarded(lambda: write_heat_report(res, report, lang))
     if json_out:
-        cli.emit_json(res.to_dict())
+        cli.emit_json(res.to_dict(lang))
         return
-    t = Table(title=f"gaemi heat ({res.source})")
-    for c in ("gauge", "days", "span", "last", "median", "max (date)"):
-        t.add_column(c, justify="left" if c in ("gauge", "span") else "right")
-    for r in res.summary():
-        pct = (lambda v: "—" if v is None else f"{v:.2%}")
-        t.add_row(r["gauge"], str(r["days"]),
-                  f"{r['first']} .. {r['last_date']}" if r["days"] else "—",
-                  pct(r["last"]), pct(r["median"]),
-                  f"{pct(r['max'])} ({r['max_date']})" if r["days"] else "—")
-    cli.out.print(t)
-    for g, n in res.notes.items():
-        cli.out.print(f"[bold]{g}[/]: {n}", highlight=False)
+    print_heat(res, lang, cli.out)
     if report:
-        cli.out.print(f"report: {report}", highlight=False)
+        cli.out.print(Text(w["report"].format(path=report)), highlight=False)
