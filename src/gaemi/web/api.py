@@ -333,16 +333,16 @@ async def odds(request: Request, body: OddsRequest,
         from gaemi.odds import leverages_arg, plan_exposure
 
         plan = resolve_plan(body.plan)
+        if plan.goal is None:
+            raise ConfigError("plan.goal", None, "a plan with a goal (the odds are the odds of reaching it)")
+        if not plan.underlyings:
+            raise ConfigError("plan.holdings", "deposit only", "at least one risky holding to lever")
         levs = leverages_arg(body.leverage)
         limit, var = settings.limit("max_leverage_points")
         n = int(len(set(levs.tolist()) | {plan_exposure(plan)}))
         if n > limit:
             raise _over("leverage", body.leverage if isinstance(body.leverage, str) else f"{len(levs)} exposures",
                         limit, var, "exposures on one odds curve (the plan's own included)")
-        if plan.goal is None:
-            raise ConfigError("plan.goal", None, "a plan with a goal (the odds are the odds of reaching it)")
-        if not plan.underlyings:
-            raise ConfigError("plan.holdings", "deposit only", "at least one risky holding to lever")
         p = _check_mc(settings, body, [plan], points=n + 1)  # + the plan's own run for the report
         p["leverage"] = body.leverage if isinstance(body.leverage, str) else [float(x) for x in body.leverage]
         p["ruin_limit"], p["family"] = float(body.ruin_limit), body.family
@@ -420,7 +420,7 @@ def job_report(request: Request, job_id: str,
             cache.pop(next(iter(cache)))
     name = "-".join(p for p in job.meta["params"]["plans"])[:80]
     return Response(page, media_type="text/html; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="gaemi-{job.kind}-{name}.html"'})
+                    headers={"Content-Disposition": attachment(f"gaemi-{job.kind}-{name}.html")})
 
 
 @router.get("/jobs/{job_id}/plan.toml", responses={404: ERRORS[404], 200: {
@@ -441,7 +441,7 @@ def job_plan_toml(request: Request, job_id: str,
     head = (f"# gaemi {__version__}: the plan {plan.name!r} as the web app ran it (job {job.id}).\n"
             f"# Save each plan of the job as NAME.toml; then this gives the same numbers:\n#   {cmd}\n")
     return Response(head + plan_to_toml(plan), media_type="application/toml; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{plan.name}.toml"'})
+                    headers={"Content-Disposition": attachment(f"{plan.name}.toml")})
 
 
 # ----------------------------------------------------------------------------- quick answers
@@ -465,8 +465,10 @@ def home(body: HomeRequest) -> JSONBody:
 def heat(source: str = Query("auto", pattern="^(auto|sample|store)$",
                              description="sample (embedded), store (the server's), or auto (store if it exists)"),
          start: Optional[str] = Query(None, max_length=40, description="first day, YYYY-MM-DD"),
-         end: Optional[str] = Query(None, max_length=40, description="last day, YYYY-MM-DD")) -> JSONBody:
-    """Market heat: one series per gauge (``gaemi heat --json``; ``--sample`` for the sample)."""
+         end: Optional[str] = Query(None, max_length=40, description="last day, YYYY-MM-DD"),
+         lang: str = Query("ko", pattern="^(ko|en)$", description="language of the texts")) -> JSONBody:
+    """Market heat: one series per gauge with its texts (``gaemi heat --json``, ``--sample`` for the
+    embedded sample). The store is the server's own; no path is taken from the client."""
     from gaemi.data.connectors._common import as_date
     from gaemi.data.store import resolve_path
     from gaemi.heat import heat_from_sample, heat_from_store
@@ -478,13 +480,15 @@ def heat(source: str = Query("auto", pattern="^(auto|sample|store)$",
     store = resolve_path(None)
     use_sample = source == "sample" or (source == "auto" and not store.exists())
     if not use_sample and not store.exists():
-        raise ConfigError("source", source, "sample (the server has no store), or auto")
-    got = heat_from_sample(s, e) if use_sample else heat_from_store(store, s, e)
-    if (s or e) and not any(len(v) for v in got.series.values() if v is not None):
-        full = heat_from_sample() if use_sample else heat_from_store(store)
-        spans = [(v.index[0], v.index[-1]) for v in full.series.values() if v is not None and len(v)]
-        cover = (f"{min(a for a, _ in spans).date()}..{max(b for _, b in spans).date()}" if spans
-                 else "no days at all")
-        raise ConfigError("start" if s else "end", str(s or e),
-                          f"dates inside the {'sample' if use_sample else 'store'}'s heat data ({cover})")
-    return JSONBody(got.to_dict())
+        raise ConfigError("source", source, "sample (this server has no store), or auto")
+    got = heat_from_sample(s, e, lang) if use_sample else heat_from_store(store, s, e, lang)
+    return JSONBody(got.to_dict(lang))
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition value for ``filename`` (plan names may be Korean: an ASCII fallback
+    and the UTF-8 name, RFC 6266 / RFC 5987)."""
+    from urllib.parse import quote
+
+    ascii_name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, WrapValidator
+from pydantic import BaseModel, ConfigDict, Field, Strict, WrapValidator
 
 from gaemi.config.plan import Plan
 from gaemi.web.settings import MODELS
 
 MAX_SEED = 2**63 - 1
+#: a whole number, not true/false and not text ("10" is not 10, as in a plan file)
+WholeNumber = Annotated[int, Strict()]
 
 
 def _keep_raw(value: Any, handler: Any) -> Any:
@@ -40,29 +42,29 @@ class _Request(BaseModel):
 
 class MonteCarlo(_Request):
     model: Model = Field("bootstrap", description="bootstrap, garch, parametric or historical (rolling windows)")
-    paths: Optional[int] = Field(None, ge=1, description="simulated futures per plan (default: the server's "
+    paths: Optional[WholeNumber] = Field(None, ge=1, description="simulated futures per plan (default: the server's "
                                  "default_paths; not with model historical)")
     years: Optional[float] = Field(None, gt=0, description="horizon in years of 252 sessions (default: the plan's)")
-    seed: Optional[int] = Field(None, ge=0, le=MAX_SEED, description="the same seed gives the same numbers "
+    seed: Optional[WholeNumber] = Field(None, ge=0, le=MAX_SEED, description="the same seed gives the same numbers "
                                 "(default: the server's default_seed, so a question asked twice gets one answer)")
 
 
 class SimulateRequest(MonteCarlo):
     plan: PlanRef = Field(description="a built-in plan name or a plan object")
     scenario: Optional[str] = Field(None, max_length=100, description="a named crash (GET /api/scenarios)")
-    scenario_day: Optional[int] = Field(None, ge=0, description="session on which the crash starts (default 0)")
+    scenario_day: Optional[WholeNumber] = Field(None, ge=0, description="session on which the crash starts (default 0)")
 
 
 class CompareRequest(MonteCarlo):
     plans: list[PlanRef] = Field(min_length=2, max_length=64, description="two or more plans "
                                  "(at most the server's max_compare_plans)")
     scenario: Optional[str] = Field(None, max_length=100)
-    scenario_day: Optional[int] = Field(None, ge=0)
+    scenario_day: Optional[WholeNumber] = Field(None, ge=0)
 
 
 class OddsRequest(MonteCarlo):
     plan: PlanRef
-    leverage: Union[str, list[float]] = Field(
+    leverage: Union[str, list[Annotated[float, Strict()]]] = Field(
         "0:3:0.25", description="exposures to try: START:STOP:STEP (inclusive), a list like 1,2,3, or a "
         "list of numbers; the plan's own exposure is always added")
     ruin_limit: float = Field(0.05, ge=0, le=1, description="mark the best P(home) with P(ruin) at most this")
