@@ -109,8 +109,12 @@ def open_page(browser, path: Path, result, lang: str) -> str:
         shown = page.locator(f"#{div} .gtitle").text_content()
         assert "".join(shown.split()) == "".join(result.title(g, lang).split()), (g, shown)
         ticks = page.eval_on_selector_all(f"#{div} .xtick text", "els => els.map(e => e.textContent)")
-        # dates, and distinct ones: a sub-millisecond axis would repeat one date on every tick
-        assert len(set(ticks)) >= 2 and all(re.fullmatch(r"\d{4}(-\d{2}){0,2}", t) for t in ticks), (g, ticks)
+        # ISO dates, each once (a sub-millisecond axis repeats its date), on an axis at least days wide
+        assert len(ticks) >= 2 and len(set(ticks)) == len(ticks), (g, ticks)
+        assert all(re.fullmatch(r"\d{4}(-\d{2}){0,2}", t) for t in ticks), (g, ticks)
+        days = page.evaluate(f"(() => {{ const r = document.getElementById('{div}')._fullLayout.xaxis.range;"
+                             " return (new Date(r[1].replace(' ', 'T')) - new Date(r[0].replace(' ', 'T'))) / 864e5; })()")
+        assert days >= 2, (g, days)
     if lang == "ko":
         glyphs = page.evaluate(HANGUL_GLYPHS_JS)
         assert glyphs[0] != glyphs[1], "Hangul renders as boxes: install a CJK font (Debian fonts-noto-cjk)"
