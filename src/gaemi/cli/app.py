@@ -212,7 +212,7 @@ def demo(
     if json_out:
         emit_json({"plans": rows})
         return
-    from gaemi.cli.words import plan_title
+    from gaemi.cli.words import plan_title, warning_name
 
     t_ = Table(title=t("demo_title"))
     for key in ("plan", "windows", "p_goal", "p_forced", "wiped_ever", "wiped_end", "median", "p5", "put_in"):
@@ -224,7 +224,7 @@ def demo(
     out.print(t_)
     for r in rows:
         h = r["history"]
-        codes = sorted({w["code"] for w in r["warnings"]})
+        codes = sorted({warning_name(w["code"]) for w in r["warnings"]})
         out.print(t("demo_line", name=r["name"], title=plan_title(r["name"], r["title"]), first=r["first_start"],
                     last=r["last_start"], start=h["start"], end=h["end"], years=h["years"])
                   + (f"[bold yellow]{t('demo_warnings', codes=', '.join(codes))}[/]" if codes else ""),

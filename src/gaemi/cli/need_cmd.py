@@ -50,12 +50,14 @@ def need(
     lang = current_lang()
     cli._check_report(report)
     show = cli.err.is_terminal and not json_out
-    unit = {"saving": "/month", "years": " years", "price": ""}.get(solve, "")
+    from gaemi.cli.words import money, pct, t
+
+    unit = {"saving": t("per_month"), "years": t("years_unit"), "price": ""}.get(solve, "")
 
     def progress(e) -> None:
         if show:
-            value = f"{e.value:,.3g}" if solve == "years" else f"{e.value:,.0f}"
-            cli.err.print(f"  tried {value}{unit}: P(goal) {e.p_goal:.1%}, P(ruin) {e.p_ruin:.1%}",
+            value = f"{e.value:,.3g}" if solve == "years" else money(e.value)
+            cli.err.print(t("tried", value=value, unit=unit, p_goal=pct(e.p_goal), p_ruin=pct(e.p_ruin)),
                           highlight=False)
 
     res = cli.guarded(lambda: solve_need(plan, target=target, ruin_limit=ruin_limit, solve=solve, model=model,
@@ -68,7 +70,7 @@ def need(
         own = cli.guarded(lambda: simulate(plan, model=model, paths=paths,
                                            years=years if solve != "years" else None, seed=res.seed))
         path = cli.guarded(lambda: render_report([own], report, lang=lang, need=res))
-        cli.err.print(f"report written: {path}", highlight=False)
+        cli.err.print(t("report_written", path=path), highlight=False)
     if json_out:
         cli.emit_json(res.summary())
         return
@@ -80,15 +82,16 @@ def need(
 def _print_history(res, lang: str) -> None:
     """The span of history the runs stand on and their warnings (from the runs' provenance)."""
     from gaemi.cli.app import out
+    from gaemi.cli.words import t
 
     ko = lang == "ko"
     h = res.provenance.get("history")
     if h:
-        out.print(f"근거 역사 {h['start']} ~ {h['end']}, {h['years']:.1f}년" if ko
-                  else f"history {h['start']} .. {h['end']}, {h['years']:.1f} years", highlight=False)
+        out.print(t("need_history", start=h["start"], end=h["end"], years=h["years"]), highlight=False)
     for w in res.provenance.get("warnings", []):
         msg = w.get("message_ko") if ko and w.get("message_ko") else w.get("message", "")
-        out.print(f"[bold yellow]{'경고' if ko else 'warning'}[/] ({w.get('code')}): {msg}", highlight=False)
+        code = "" if ko else f" ({w.get('code')})"
+        out.print(f"[bold yellow]{t('warning')}[/]{code}: {msg}", highlight=False)
 
 
 def need_table(res, lang: str = "en") -> Table:
@@ -99,9 +102,15 @@ def need_table(res, lang: str = "en") -> Table:
             "price": ("집값" if ko else "home price") if res.goal_kind == "home"
             else ("목표 금액" if ko else "goal amount")}[res.solve]
     horizon = "" if res.horizon_years is None else f", {res.horizon_years:g} {'년' if ko else 'years'}"
-    t = Table(min_width=76, title=f"{res.plan} — need: {res.solve} (P(goal) >= {res.target:.0%}, P(ruin) <= "
-                    f"{res.ruin_limit:.0%}); {res.model}, {res.paths:,} {'미래' if ko else 'futures'}, "
-                    f"seed {res.seed}{horizon}")
+    if ko:
+        from gaemi.cli.words import KINDS
+
+        title = (f"{res.plan} — 필요한 {what} (목표 확률 {res.target:.0%} 이상, 위험 {res.ruin_limit:.0%} 이하); "
+                 f"{KINDS['ko'].get(res.model, res.model)}, 미래 {res.paths:,}개, 시드 {res.seed}{horizon}")
+    else:
+        title = (f"{res.plan} — need: {res.solve} (P(goal) >= {res.target:.0%}, P(ruin) <= "
+                 f"{res.ruin_limit:.0%}); {res.model}, {res.paths:,} futures, seed {res.seed}{horizon}")
+    t = Table(min_width=76, title=title)
     t.add_column("")
     t.add_column("지금 계획" if ko else "plan as it is", justify="right")
     t.add_column("필요한 값" if ko else "what it would need", justify="right")
@@ -115,6 +124,6 @@ def need_table(res, lang: str = "en") -> Table:
     if not res.feasible and res.bound_value is not None:
         t.add_row(res.format_value(res.bound_value, lang) + ("일 때" if ko else " (why)"),
                   "", f"{pct(res.bound_p_goal)} / {pct(res.bound_p_ruin)}")
-    t.caption = ("위험 = 반대매매, 손실 한계선 도달, 또는 마이너스 순자산 (p_ruin_any)" if ko
+    t.caption = ("위험 = 반대매매, 손실 한계선 도달, 또는 마이너스 순자산" if ko
                  else "ruin = a forced sale, the ruin floor touched, or negative equity (p_ruin_any)")
     return t

@@ -208,6 +208,19 @@ CRASH_TITLES_KO = {
 }
 
 
+#: Short names of the warning codes (gaemi.results.history) for one-line lists.
+WARNING_NAMES = {
+    "en": {},
+    "ko": {"short_history": "짧은 역사", "no_major_drawdown": "큰 폭락이 없는 역사", "survivorship": "생존 편향",
+           "rate_extended": "금리 데이터 연장", "estimated_data": "추정 데이터", "collapse_hazard": "붕괴 위험",
+           "common_span": "공통 기간"},
+}
+
+
+def warning_name(code: str) -> str:
+    return WARNING_NAMES[current_lang()].get(code, code.replace("_", " "))
+
+
 def lang() -> str:
     return current_lang()
 
@@ -254,6 +267,7 @@ def money_prose(x: float | None, currency: str = "KRW") -> str:
 # ----------------------------------------------------------------------------- errors
 _ALLOWED_KO = [  # (English phrase, Korean) applied in order to an error's "allowed" text
     ("a built-in plan name or a TOML file", "내장 계획 이름 또는 TOML 파일"), ("a TOML file", "TOML 파일"),
+    ("an amount >= 0 such as", "0 이상의 금액, 예:"), ("an amount > 0 such as", "0보다 큰 금액, 예:"),
     (" or ", " 또는 "), ("a number", "숫자"), ("an integer", "정수"), ("a whole number", "정수"),
     ("between", "범위"), ("at least", "최소"), ("at most", "최대"), ("one of", "다음 중 하나"),
     ("a built-in plan name or a TOML file", "내장 계획 이름 또는 TOML 파일"), ("a TOML file", "TOML 파일"),
