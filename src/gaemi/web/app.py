@@ -91,6 +91,34 @@ def validation_error(exc: RequestValidationError) -> dict[str, Any]:
     return {"field": field, "value": value, "allowed": allowed, "message": f"{field}: {msg}"}
 
 
+def _schema_shows_limits(app: FastAPI, settings: WebSettings) -> None:
+    """The OpenAPI schema states this server's limits (``maximum`` of paths and years, ``maxItems``
+    of compare's plans), so a client (or a fuzzer) sees them; the handlers enforce them with an
+    error naming the limit and its variable."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        comps = schema.get("components", {}).get("schemas", {})
+        paths, _ = settings.limit("max_paths")
+        years, _ = settings.limit("max_years")
+        for name in ("SimulateRequest", "CompareRequest", "OddsRequest"):
+            props = comps.get(name, {}).get("properties", {})
+            for field, limit in (("paths", int(paths)), ("years", years)):
+                for branch in props.get(field, {}).get("anyOf", []):
+                    if branch.get("type") in ("integer", "number"):
+                        branch["maximum"] = limit
+        plans = comps.get("CompareRequest", {}).get("properties", {}).get("plans")
+        if plans is not None:
+            plans["maxItems"] = settings.max_compare_plans
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The web app with ``settings`` (default: :meth:`WebSettings.from_env`)."""
     from gaemi import __version__
@@ -138,6 +166,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400:  # FastAPI could not read the body (bytes that are not UTF-8 JSON)
+            return JSONBody({"error": {"field": "body", "value": None, "allowed": "a JSON body in UTF-8",
+                                       "message": f"body: {exc.detail}"}}, status_code=422)
         what = {404: "a path this server serves (see /docs)", 405: "a method this path accepts"}
         return JSONBody({"error": {"field": "path" if exc.status_code in (404, 405) else None,
                                    "value": request.url.path, "allowed": what.get(exc.status_code),
@@ -145,6 +176,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                         status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     app.include_router(api.router)
+    _schema_shows_limits(app, settings)
     try:
         from gaemi.web import pages  # written alongside: the HTML pages, templates and /static
     except ImportError as err:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, WrapValidator
+from pydantic import BaseModel, ConfigDict, Field, Strict, WithJsonSchema, WrapValidator
 
 from gaemi.config.plan import Plan
 from gaemi.web.settings import MODELS
@@ -31,7 +31,16 @@ def _keep_raw(value: Any, handler: Any) -> Any:
     raise ValueError("the name of a built-in plan (GET /api/plans) or a plan object")
 
 
-PlanRef = Annotated[Union[str, Plan], WrapValidator(_keep_raw)]
+def _builtin_names() -> list[str]:
+    from gaemi.config import builtin_plan_names
+
+    return builtin_plan_names()
+
+
+#: in the schema: one of the built-in names (any other name is refused with the list)
+PlanName = Annotated[str, WithJsonSchema({"type": "string", "enum": _builtin_names(),
+                                          "description": "a built-in plan (GET /api/plans)"})]
+PlanRef = Annotated[Union[PlanName, Plan], WrapValidator(_keep_raw)]
 Model = Literal["bootstrap", "garch", "parametric", "historical"]
 assert set(Model.__args__) == set(MODELS)  # type: ignore[attr-defined]
 
