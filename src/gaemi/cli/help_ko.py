@@ -130,6 +130,14 @@ HELP_KO: dict[str, str] = {
     "beside it.":
         "이 경로에 HTML 보고서를 씁니다: 계획 그대로의 결과(같은 모형, 미래 수, 시드)와 그 옆에 답.",
     "Print NeedResult.summary() as JSON.": "결과를 JSON으로 출력합니다.",
+    # heat
+    "Market heat: crypto vs stock turnover, altcoin share, kimchi premium, leveraged-ETF share.":
+        "시장 과열 지표: 코인/주식 거래대금 비율, 알트코인 비중, 김치 프리미엄, 레버리지 ETF 비중.",
+    "Use the embedded sample period (offline).": "내장 표본 기간을 씁니다 (오프라인).",
+    "Store file (default: $GAEMI_STORE or the user data folder).": "저장소 파일 (기본값: $GAEMI_STORE 또는 사용자 데이터 폴더).",
+    "First day (YYYY-MM-DD).": "시작 날짜 (YYYY-MM-DD).",
+    "Last day (YYYY-MM-DD).": "끝 날짜 (YYYY-MM-DD).",
+    "Print one series per gauge as JSON.": "지표마다 시계열 하나씩 JSON으로 출력합니다.",
 }
 
 
