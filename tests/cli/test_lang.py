@@ -91,3 +91,4 @@ def test_korean_plan_name_runs_end_to_end(tmp_path):
     assert s["plan"] == "내계획"
     r = runner.invoke(app, ["simulate", str(f), "--paths", "64", "--seed", "1", "--lang", "ko"])
     assert r.exit_code == 0 and "내계획" in r.stdout
+    assert "자본금 1억 4,000만 원" in r.stdout  # the typed amount, parsed exactly and echoed back

@@ -550,6 +550,7 @@ def simulate(
             s["model_params"] = fitted  # GJR-GARCH(1,1)-t per asset, percent daily log returns
         emit_json(s)
         return
+    _print_inputs(res)
     out.print(_summary_table(res))  # the span and the warnings come first in the sentences below
     if fitted:
         table = Table(title=t("garch_title"))
@@ -604,8 +605,17 @@ def compare(
     if json_out:
         emit_json({"plans": [r.summary() for r in res]})
         return
+    _print_inputs(res)
     out.print(_summary_table(res))
     _print_history(res, lang)
+
+
+def _print_inputs(results) -> None:
+    """Each plan's money inputs echoed back in the user's words (amounts typed as 1억 4천만 included)."""
+    from gaemi.cli.words import plan_inputs
+
+    for r in results:
+        out.print(plan_inputs(r.plan, r.years), highlight=False)
 
 
 @app.command()

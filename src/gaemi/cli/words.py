@@ -98,6 +98,9 @@ WORDS: dict[str, dict[str, str]] = {
         "tried": "  tried {value}{unit}: P(goal) {p_goal}, P(ruin) {p_ruin}",
         "per_month": "/month", "years_unit": " years",
         "need_history": "history {start} .. {end}, {years:.1f} years",
+        "inputs": "{name}: capital {capital}, saving {saving} a month{growth}, {years} years{goal}",
+        "inputs_growth": " (+{g} a year)", "inputs_home": "; goal: a home at {price}",
+        "inputs_amount": "; goal: {amount}",
     },
     "ko": {
         "error": "오류: ",
@@ -171,6 +174,9 @@ WORDS: dict[str, dict[str, str]] = {
         "tried": "  {value}{unit} 시도: 목표 확률 {p_goal}, 손실 확률 {p_ruin}",
         "per_month": "/월", "years_unit": "년",
         "need_history": "근거 역사 {start} ~ {end}, {years:.1f}년",
+        "inputs": "{name}: 자본금 {capital}, 월 저축 {saving}{growth}, {years}년{goal}",
+        "inputs_growth": " (매년 {g} 증가)", "inputs_home": "; 목표: 집값 {price}",
+        "inputs_amount": "; 목표: {amount}",
     },
 }
 
@@ -219,6 +225,19 @@ WARNING_NAMES = {
 
 def warning_name(code: str) -> str:
     return WARNING_NAMES[current_lang()].get(code, code.replace("_", " "))
+
+
+def plan_inputs(plan: Any, years: float | None = None) -> str:
+    """The plan's money inputs echoed back as the user would say them (``자본금 1억 4,000만 원``)."""
+    cur = plan.currency
+    inv = plan.investor
+    growth = t("inputs_growth", g=f"{inv.saving_growth:.0%}") if inv.saving_growth else ""
+    goal = ""
+    if plan.goal is not None:
+        goal = (t("inputs_home", price=money_prose(plan.goal.price, cur)) if plan.goal.kind == "home"
+                else t("inputs_amount", amount=money_prose(plan.goal.amount, cur)))
+    return t("inputs", name=plan.name, capital=money_prose(inv.capital, cur), saving=money_prose(inv.monthly_saving, cur),
+             growth=growth, years=f"{plan.horizon_years if years is None else years:g}", goal=goal)
 
 
 def lang() -> str:
