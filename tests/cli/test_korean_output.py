@@ -23,6 +23,7 @@ ALLOWED = {
     "html", "toml", "json", "stdout", "GAEMI_LANG", "GAEMI_STORE", "L", "P", "t", "x", "y", "k", "M",
     "saving", "years", "price", "margin", "daily", "ALL", "YYYY-MM-DD", "START", "STOP", "STEP",
     "LOW", "HIGH", "PLAN", "PLANS", "FILE", "SYMBOL", "SOURCE", "SYMBOLS", "OUT", "UPSERT", "--help", "--lang",
+    "critical", "error", "warning", "info", "debug", "uvicorn",  # log levels: values a user types
 }
 
 

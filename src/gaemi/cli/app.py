@@ -773,6 +773,8 @@ from gaemi.cli.heat_cmd import heat  # noqa: E402
 app.command()(heat)
 from gaemi.cli.need_cmd import need  # noqa: E402
 app.command()(need)
+from gaemi.cli.serve_cmd import serve  # noqa: E402
+app.command()(serve)
 from gaemi.cli.data_cmd import store_option  # noqa: E402
 app.callback()(store_option)  # `gaemi --store PATH simulate ...`
 

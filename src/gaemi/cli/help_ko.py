@@ -138,6 +138,15 @@ HELP_KO: dict[str, str] = {
     "First day (YYYY-MM-DD).": "시작 날짜 (YYYY-MM-DD).",
     "Last day (YYYY-MM-DD).": "끝 날짜 (YYYY-MM-DD).",
     "Print one series per gauge as JSON.": "지표마다 시계열 하나씩 JSON으로 출력합니다.",
+    # serve
+    "Start the web app (plans, odds, leverage, compare, heat) in the browser, in Korean or English.":
+        "웹 앱을 시작합니다 (내 계획, 확률, 레버리지, 비교, 시장 과열), 한국어 또는 영어.",
+    "Address to bind (default: this machine only).": "열어 둘 주소 (기본값: 이 컴퓨터에서만).",
+    "TCP port.": "TCP 포트.",
+    "Restart on source changes (development).": "소스가 바뀌면 다시 시작합니다 (개발용).",
+    "uvicorn log level: critical, error, warning, info, debug.": "uvicorn 로그 수준: critical, error, warning, info, debug.",
+    "Print the URL and the limits as one JSON line (for scripts), then serve; errors as JSON.":
+        "주소와 제한값을 JSON 한 줄로 출력한 뒤 서버를 엽니다 (스크립트용); 오류도 JSON.",
 }
 
 
