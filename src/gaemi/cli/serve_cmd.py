@@ -36,6 +36,20 @@ WORDS = {
 }
 
 
+#: Korean help texts of this command, for :data:`gaemi.cli.help_ko.HELP_KO` (``HELP_KO.update(...)``)
+HELP_KO = {
+    "Start the web app (plans, odds, leverage, compare, heat) in the browser, in Korean or English.":
+        "웹 앱을 시작합니다 (내 계획, 확률, 레버리지, 비교, 시장 과열 지표). 브라우저에서 한국어나 영어로 봅니다.",
+    "Address to bind (default: this machine only).": "열 주소 (기본값: 이 컴퓨터에서만 접속).",
+    "TCP port.": "포트 번호.",
+    "Restart on source changes (development).": "소스가 바뀌면 다시 시작합니다 (개발용).",
+    "uvicorn log level: critical, error, warning, info, debug.":
+        "서버 기록 수준: critical, error, warning, info, debug.",
+    "Print the URL and the limits as one JSON line (for scripts), then serve; errors as JSON.":
+        "주소와 한도를 JSON 한 줄로 출력한 뒤 서버를 엽니다 (스크립트용). 오류도 JSON으로 출력합니다.",
+}
+
+
 def is_loopback(host: str) -> bool:
     """Whether ``host`` binds only this machine (127.0.0.0/8, ::1, localhost)."""
     h = host.strip().strip("[]").lower()
@@ -61,6 +75,8 @@ def serve(
     port: int = typer.Option(8000, help="TCP port."),
     reload: bool = typer.Option(False, "--reload", help="Restart on source changes (development)."),
     log_level: str = typer.Option("info", help="uvicorn log level: critical, error, warning, info, debug."),
+    json_out: bool = typer.Option(False, "--json", help="Print the URL and the limits as one JSON line "
+                                  "(for scripts), then serve; errors as JSON."),
 ) -> None:
     """Start the web app (plans, odds, leverage, compare, heat) in the browser, in Korean or English."""
     from gaemi.cli import app as cli
@@ -82,11 +98,18 @@ def serve(
     from gaemi.web.settings import WebSettings
 
     settings = cli.guarded(WebSettings.from_env)  # a bad GAEMI_WEB_* variable: one line, exit 2
-    if not is_loopback(host):
+    exposed = not is_loopback(host)
+    if exposed:
         sys.stderr.write(w["exposed"].format(host=host, port=port) + "\n")
-    sys.stdout.write(w["url"].format(url=url_for(host, port)) + "\n")
-    if settings.warm:
-        sys.stdout.write(w["warming"] + "\n")
+    if json_out:
+        import json
+
+        sys.stdout.write(json.dumps({"url": url_for(host, port), "host": host, "port": port, "loopback": not exposed,
+                                     "limits": settings.public()}, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(w["url"].format(url=url_for(host, port)) + "\n")
+        if settings.warm:
+            sys.stdout.write(w["warming"] + "\n")
     sys.stdout.flush()
     _check_free(host, port, w)
     import uvicorn

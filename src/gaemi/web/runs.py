@@ -77,15 +77,30 @@ RUNNERS = {"simulate": run_simulate, "compare": run_compare, "odds": run_odds}
 
 
 # --------------------------------------------------------------------------- warm-up
-WARM_PLAN = "all-in-margin"
+WARM_PLAN = "all-in-margin"  # a margin loan and a home goal: the engine's longest path
 
 
 def warm_model(model: str) -> float:
-    """Load (or compile, on a fresh install) the kernels of ``model`` by running a tiny
-    simulation; returns the seconds it took."""
-    from gaemi.montecarlo import simulate_many
+    """Load (or compile, on a fresh install) the kernels a run of ``model`` uses, by running the
+    smallest such run; returns the seconds it took.
 
+    When the library has :func:`gaemi.warmup.warmup` (``gaemi warmup``), its step for ``model`` is
+    used, so the server compiles exactly what the command does; otherwise the plan's own horizon
+    with 64 paths (the compiled variant can depend on the horizon's layout, so no shorter one)."""
     t0 = time.perf_counter()
-    simulate_many([WARM_PLAN], model=model, paths=1 if model == "historical" else 64, years=1.0, seed=0,
-                  chunk_size=256)
+    try:
+        from gaemi.warmup import STEPS, warmup
+    except ImportError:
+        warmup = None
+        STEPS = ()
+    if warmup is not None and model in STEPS:
+        report = warmup(steps=[model])
+        errors = [s.error for s in report.steps if s.error]
+        if errors:
+            raise RuntimeError(errors[0])
+    else:
+        from gaemi.montecarlo import simulate_many
+
+        kwargs = {} if model == "historical" else {"paths": 64}
+        simulate_many([WARM_PLAN], model=model, seed=0, **kwargs)
     return time.perf_counter() - t0

@@ -27,8 +27,9 @@ wait_seconds               120       GAEMI_WEB_WAIT_SECONDS           longest ``
 =========================  ========  ===============================  =============================
 
 ``GAEMI_WEB_MODELS`` (comma list, default all four) names the Monte Carlo models the server runs;
-``GAEMI_WEB_WARM`` (comma list, default ``bootstrap,historical,parametric``; ``none`` for none)
-the models whose compiled kernels are loaded or compiled in the background at start-up;
+``GAEMI_WEB_WARM`` (comma list, default all four, bootstrap first; ``none`` for none) the models
+whose compiled kernels are loaded or compiled in the background at start-up (the server is
+``ready`` once the first one is);
 ``GAEMI_WEB_DEFAULT_SEED`` (default 20251001) the seed of a request that gives none, so the same
 question always gets the same numbers (and a cached answer).
 """
@@ -69,7 +70,7 @@ class WebSettings(BaseModel):
     wait_seconds: float = Field(120, gt=0)
     default_seed: int = Field(20251001, ge=0, lt=2**63)
     models: tuple[str, ...] = MODELS
-    warm: tuple[str, ...] = ("bootstrap", "historical", "parametric")
+    warm: tuple[str, ...] = ("bootstrap", "parametric", "historical", "garch")
     chunk_size: int = Field(1024, ge=256, description="paths per progress step (numbers do not depend on it)")
 
     @field_validator("models", "warm")
