@@ -3,8 +3,10 @@
 (The same pattern as arch's ``arch/compat/numba.py``.) Kernels are cached on disk
 so the compile cost is paid once per machine and version of gaemi's sources: numba checks a
 cached function only against its own file, yet the cached code contains the callees it
-inlined from other files, so gaemi keeps its cache in a directory named after a hash of all
-its sources (:func:`_cache_per_source_version`; unless ``NUMBA_CACHE_DIR`` is set).
+inlined from other files, so gaemi keeps its cache in a directory named after a hash of the
+sources compiled code is made from (:func:`kernel_sources`, :func:`_cache_per_source_version`;
+unless ``NUMBA_CACHE_DIR`` is set), and serialises numba's cache-index updates across processes
+(:func:`_serialise_cache_files`).
 
 ``njit_noalias`` compiles a function whose array arguments are promised not to overlap in
 memory (LLVM ``noalias`` on every pointer argument, as numba itself does for the bodies of
@@ -15,7 +17,10 @@ any table and keeps such loops scalar. Callers must never pass two views of the 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+from pathlib import Path
 
 import numpy as np
 
@@ -48,27 +53,99 @@ def _allow_512_bit_vectors() -> None:
         config.reload_config()
 
 
+_JIT_MARKS = ("njit", "@jit", "jit(", "intrinsic", "overload", "vectorize", "cfunc")  # (substrings: fast)
+
+
+def _module_file(package: Path, dotted: str) -> Path | None:
+    """The file of gaemi module ``dotted`` (``gaemi.engine.layout``), or None if not gaemi's."""
+    parts = dotted.split(".")
+    if parts[0] != package.name:
+        return None
+    base = package.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+
+
+def _gaemi_imports(path: Path, package: Path) -> set[Path]:
+    """The gaemi files that ``path`` imports (absolute or relative, at any level of the file;
+    read with regular expressions: ``ast.parse`` of the kernels takes ~0.1 s, too long for every
+    start)."""
+    text = path.read_text(encoding="utf-8")
+    here = path.relative_to(package.parent).with_suffix("").parts
+    pkg = list(here[:-1])  # the package a relative import starts from (also for an __init__)
+    dotted: list[str] = []
+    for m in _IMPORT.finditer(text):
+        dotted += [n.split(" as ")[0].strip() for n in m.group(1).split(",")]
+    for m in _FROM_IMPORT.finditer(text):
+        module = m.group(1)
+        level = len(module) - len(module.lstrip("."))
+        if level:
+            stem = pkg[:len(pkg) - (level - 1)]
+            module = ".".join(stem + ([module.lstrip(".")] if module.lstrip(".") else []))
+        names = m.group(2).strip("()").replace("\\", " ")
+        dotted.append(module)
+        for n in names.split(","):
+            n = n.split("#")[0].split(" as ")[0].strip()
+            if n:
+                dotted.append(f"{module}.{n}")
+    return {f for f in map(lambda d: _module_file(package, d), dotted) if f is not None}
+
+
+def kernel_sources(package: Path | None = None) -> list[Path]:
+    """gaemi's files whose contents can end up in compiled code: every module that defines a
+    numba function (``njit``, an ``intrinsic``, ...), and every gaemi module those import,
+    transitively (their constants and functions are frozen into the machine code). The CLI, the
+    reports, the web app, the config models... are not among them, so editing those does not
+    invalidate the compiled kernels."""
+    package = package or Path(__file__).resolve().parent
+    todo = []
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_bytes().decode("utf-8", "replace")
+        if any(mark in text for mark in _JIT_MARKS):
+            todo.append(path)
+    seen: set[Path] = set()
+    while todo:
+        p = todo.pop()
+        if p not in seen:
+            seen.add(p)
+            todo.extend(_gaemi_imports(p, package) - seen)
+    return sorted(seen)
+
+
+def kernel_source_digest(package: Path | None = None) -> str:
+    """A hash of :func:`kernel_sources` (their paths and bytes): the name of the cache directory."""
+    import hashlib
+
+    package = package or Path(__file__).resolve().parent
+    digest = hashlib.sha1()
+    for path in kernel_sources(package):
+        digest.update(str(path.relative_to(package).as_posix()).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _cache_per_source_version() -> None:
-    """Point ``NUMBA_CACHE_DIR`` at ``<user cache>/gaemi/numba-<hash of gaemi's .py files>``
+    """Point ``NUMBA_CACHE_DIR`` at ``<user cache>/gaemi/numba-<hash of the kernels' sources>``
     unless the user has set it. numba invalidates a cached function when its own source file
     changes, not when a function it calls (and inlined) from another module does: after an
     edit or an update of, say, ``variates.py`` alone, the cached ``parametric_kernel`` code
-    would keep the old sampler. A directory per version of the sources rules that out; ones
-    unused for a week are removed (best effort). Hashing the ~60 source files takes a few milliseconds."""
+    would keep the old sampler. A directory per version of the sources that compiled code is
+    made from (:func:`kernel_sources`: the modules with numba functions and what they import)
+    rules that out, while an edit of the CLI or the reports keeps the compiled kernels; ones
+    unused for a week are removed (best effort). Hashing the files takes a few milliseconds."""
     if "NUMBA_CACHE_DIR" in os.environ:
         return
-    import hashlib
     import shutil
     import time
-    from pathlib import Path
 
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha1()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gaemi"
-    target = root / f"numba-{digest.hexdigest()[:16]}"
+    target = root / f"numba-{kernel_source_digest()}"
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError:  # pragma: no cover - no writable cache home: numba's own default
@@ -84,6 +161,60 @@ def _cache_per_source_version() -> None:
     os.environ["NUMBA_CACHE_DIR"] = str(target)
 
 
+def _serialise_cache_files() -> None:
+    """Make numba's cache index safe when several processes compile at once (a background
+    ``gaemi warmup`` beside the command the user runs, dask workers, two terminals).
+
+    numba saves a new compiled variant by reading the function's index file, adding an entry
+    that names a fresh data file (``<function>.<n>.nbc``, the first number not in the index) and
+    writing index and data back. Two processes compiling *different* variants of one function
+    at the same time both read the same index, both pick the same data file, and the last
+    writer wins: the index can then name, for one variant, the machine code of the other.
+    Here each index's read-modify-write (and each read of index plus data) holds an exclusive
+    (shared) ``flock`` on a lock file in that cache folder, so the steps of two processes never
+    interleave. Only folders under ``NUMBA_CACHE_DIR`` are locked; no-op without ``fcntl``."""
+    try:
+        import fcntl
+        from numba.core import caching
+    except ImportError:  # pragma: no cover - Windows: numba's own behaviour
+        return
+    cls = caching.IndexDataCacheFile
+    if getattr(cls, "_gaemi_serialised", False):
+        return
+    save, load = cls.save, cls.load
+    global _numba_cache_save, _numba_cache_load
+    _numba_cache_save, _numba_cache_load = save, load  # numba's own (the tests race them)
+
+    @contextlib.contextmanager
+    def locked(cache_path: str, how: int):
+        root = os.environ.get("NUMBA_CACHE_DIR")
+        fd = -1
+        if root and os.path.abspath(cache_path).startswith(os.path.abspath(root)):
+            try:
+                fd = os.open(os.path.join(cache_path, ".gaemi-index.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(fd, how)
+            except OSError:  # no folder yet, read-only cache: as numba does without the lock
+                if fd >= 0:
+                    os.close(fd)
+                fd = -1
+        try:
+            yield
+        finally:
+            if fd >= 0:
+                os.close(fd)  # (releases the lock)
+
+    def locked_save(self, key, data):
+        with locked(self._cache_path, fcntl.LOCK_EX):
+            return save(self, key, data)
+
+    def locked_load(self, key):
+        with locked(self._cache_path, fcntl.LOCK_SH):
+            return load(self, key)
+
+    cls.save, cls.load = locked_save, locked_load
+    cls._gaemi_serialised = True
+
+
 if DISABLE_JIT:  # pragma: no cover - exercised by an env-var test run
     def njit(*args, **kwargs):
         if args and callable(args[0]):
@@ -95,6 +226,7 @@ if DISABLE_JIT:  # pragma: no cover - exercised by an env-var test run
 else:
     _cache_per_source_version()
     _allow_512_bit_vectors()
+    _serialise_cache_files()
     from numba.core import config as _config
 
     _config.reload_config()  # (the cache directory and CPU features set above)
