@@ -4,6 +4,7 @@ variable that raises it; a body over the size limit is 413; a full queue is 503 
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -280,3 +281,30 @@ def test_settings_from_env(monkeypatch):
 def test_limits_endpoint(client):
     lim = client.get("/api/limits").json()
     assert lim["max_paths"] == SMALL_LIMITS["max_paths"] and lim["env"]["max_paths"] == "GAEMI_WEB_MAX_PATHS"
+
+
+# ----------------------------------------------------------------------------- numbers too large to read
+PLAN = {"name": "x", "investor": {"capital": 1}, "holdings": [{"asset": "sp500tr", "weight": 1}]}
+
+
+@pytest.mark.parametrize("capital", ["9" * 400, "9" * 5000, "1" + "0" * 320 + "억", 10**400],
+                         ids=["400-digit text", "5000-digit text", "321-digit 억", "400-digit number"])
+def test_a_plan_amount_too_large_to_read_is_422(client, capital):
+    """Found by hand: text of 400 digits overflowed float inside the plan model (OverflowError, a 500)."""
+    plan = {**PLAN, "investor": {"capital": capital}}
+    e = err(client.post("/api/simulate", json={"plan": plan, "years": 1}))
+    assert e["field"] == "plan.investor.capital"
+    assert len(json.dumps(e)) < 3000  # the value is not echoed whole
+
+
+@pytest.mark.parametrize("price", ["9" * 400, "9" * 5000, 10**400, "2e15"],
+                         ids=["400-digit text", "5000-digit text", "400-digit number", "2e15"])
+def test_a_home_price_too_large_is_422(client, price):
+    e = err(client.post("/api/home", json={"price": price, "income": 1}))
+    assert e["field"] == "price" and len(json.dumps(e)) < 3000
+
+
+def test_a_huge_seed_is_422_without_echoing_it(client):
+    e = err(client.post("/api/simulate", content=f'{{"plan": "safe", "seed": {10**3000}}}',
+                        headers={"content-type": "application/json"}))
+    assert e["field"] == "seed" and e["value"] == "a 3,001-digit number"

@@ -20,9 +20,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from gaemi.config.plan import Plan
-from gaemi.errors import ConfigError, GaemiError
+from gaemi.errors import ConfigError
+from gaemi.limits import MAX_AMOUNT
 from gaemi.web.jobs import JobManager, UnknownJob, error_dict, json_safe
-from gaemi.web.schemas import (ERRORS, CompareRequest, ErrorResponse, Health, HomeRequest, JobStatus,
+from gaemi.web.schemas import (ERRORS, CompareRequest, Health, HomeRequest, JobStatus,
                                OddsRequest, SimulateRequest)
 from gaemi.web.settings import WebSettings
 
@@ -89,8 +90,50 @@ def resolve_plan(ref: Any, field: str = "plan") -> Plan:
         raise _prefix(field, err) from None
     except RecursionError:
         raise ConfigError(field, "{...}", "a plan object nested less deeply") from None
+    except (ArithmeticError, ValueError) as err:
+        # a number too large to read (text of 400 digits overflows float): name where it is
+        where, value = _huge_number(ref)
+        raise ConfigError(f"{field}.{where}" if where else field, value,
+                          f"an amount at most {MAX_AMOUNT:g} ({type(err).__name__})") from None
     _check_series(plan, field)
     return plan
+
+
+def _huge_number(data: Any, path: str = "") -> tuple[str, Any]:
+    """The first place in ``data`` holding a number (or number text) too large for a float."""
+    import re
+
+    from gaemi.web.jobs import short_value
+
+    if isinstance(data, dict):
+        items = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        big = (isinstance(data, int) and not isinstance(data, bool) and abs(data) > 10**300) or (
+            isinstance(data, str) and len(re.sub(r"\D", "", data)) > 300)
+        return (path, short_value(data)) if big else ("", None)
+    for k, v in items:
+        where, value = _huge_number(v, f"{path}.{k}" if path else str(k))
+        if where:
+            return where, value
+    return "", None
+
+
+def money(value: Any, field: str) -> float:
+    """Money as people type it (:func:`gaemi.units.parse_money`), at most MAX_AMOUNT; a number too
+    large to read is a ConfigError naming ``field``, not an overflow."""
+    from gaemi.units import parse_money
+
+    from gaemi.web.jobs import short_value
+
+    allowed = f"an amount from 0 to {MAX_AMOUNT:g} such as 1106000000, 1,106,000,000, 11억 600만 or 7000만"
+    if isinstance(value, str) and len(value) > 100:
+        raise ConfigError(field, short_value(value), allowed)
+    x = parse_money(value, field)
+    if x > MAX_AMOUNT:
+        raise ConfigError(field, short_value(value), allowed)
+    return x
 
 
 def _check_series(plan: Plan, field: str) -> None:
@@ -451,12 +494,11 @@ def home(body: HomeRequest) -> JSONBody:
     (``gaemi home --json``)."""
     from gaemi.config.lending import load_rules, preset_names
     from gaemi.instruments.home_purchase import affordability
-    from gaemi.units import parse_money
 
     if body.preset not in preset_names():
         raise ConfigError("preset", body.preset, f"one of {', '.join(preset_names())} (a built-in preset)")
-    price = parse_money(body.price, "price")
-    income = parse_money(body.income, "income")
+    price = money(body.price, "price")
+    income = money(body.income, "income")
     a = affordability(price, income, load_rules(body.preset), body.first_time, body.rate)
     return JSONBody(a.to_dict())
 

@@ -24,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gaemi.errors import GaemiError
-from gaemi.web.jobs import JobManager, QueueFull, UnknownJob
+from gaemi.web.jobs import JobManager, QueueFull, UnknownJob, short_value
 from gaemi.web.security import BodyLimit, SecurityHeaders
 from gaemi.web.settings import WebSettings
 
@@ -68,15 +68,7 @@ def validation_error(exc: RequestValidationError) -> dict[str, Any]:
     errors = exc.errors()
     first = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0] if errors else {})
     field = _field_of(first)
-    value = first.get("input")
-    if isinstance(value, (dict, list)):
-        value = "{...}" if isinstance(value, dict) else "[...]"
-    elif value is not None and not isinstance(value, (str, int, float, bool)):
-        value = str(value)
-    if isinstance(value, str) and len(value) > 200:
-        value = value[:200] + "..."
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        value = str(value)
+    value = short_value(first.get("input"))
     kind = first.get("type", "")
     msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
     if kind == "extra_forbidden":

@@ -86,21 +86,39 @@ def json_safe(payload: Any) -> Any:
     return json.loads(json.dumps(_clean(payload), ensure_ascii=False, default=str))
 
 
+def short_value(value: Any) -> Any:
+    """A value as an error shows it: JSON-able, at most ~200 characters (a 400-digit number or a
+    60 kB string is not echoed back whole), NaN and infinity as text."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if abs(value) < 10**18:
+            return value
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else None
+        return f"a {digits:,}-digit number" if digits else "a number with over 4,000 digits"
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else str(value).replace(
+            "nan", "NaN")
+    if isinstance(value, dict):
+        return "{...}"
+    if isinstance(value, (list, tuple)):
+        return "[...]"
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
 def error_dict(err: BaseException) -> dict[str, Any]:
     """``{"field", "value", "allowed", "message"}`` of a GaemiError (the CLI's JSON error)."""
-    value = getattr(err, "value", None)
-    if value is not None and not isinstance(value, (str, int, float, bool)):
-        value = str(value)
-    if isinstance(value, str) and len(value) > 200:
-        value = value[:200] + "..."
-    if isinstance(value, float) and value != value:
-        value = "NaN"
-    elif isinstance(value, float) and value in (float("inf"), float("-inf")):
-        value = str(value)
+    value = short_value(getattr(err, "value", None))
     allowed = getattr(err, "allowed", None)
-    return {"field": getattr(err, "field", None), "value": value,
-            "allowed": None if allowed is None else str(allowed),
-            "message": " ".join(str(err).split())}
+    field = getattr(err, "field", None)
+    if field is not None and allowed is not None:
+        message = f"{field}: got {value!r}; allowed: {allowed}"
+    else:
+        message = str(err)
+    message = " ".join(message.split())
+    return {"field": field, "value": value, "allowed": None if allowed is None else str(allowed),
+            "message": message if len(message) <= 2000 else message[:2000] + "..."}
 
 
 def _nbytes(obj: Any, seen: set[int] | None = None) -> int:
