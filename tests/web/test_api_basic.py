@@ -62,6 +62,11 @@ def test_security_headers_on_every_answer(client, method, path):
     assert h["x-frame-options"] == "DENY"
 
 
+def test_no_docs_pages_that_would_load_a_cdn(client):
+    assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
+    assert client.get("/openapi.json").status_code == 200
+
+
 def test_unknown_path_and_method_are_json_errors(client):
     r = client.get("/api/nope")
     assert r.status_code == 404 and r.json()["error"]["field"] == "path"

@@ -454,13 +454,13 @@ def job_report(request: Request, job_id: str,
     job = _finished(request, job_id)
     key = (job_id, lang)
     cache = request.app.state.reports
-    page = cache.get(key)
-    if page is None:
-        with request.app.state.report_lock:
+    with request.app.state.report_lock:  # one page at a time (a report renders every chart)
+        page = cache.get(key)
+        if page is None:
             page = render_html(job.objects["results"], lang=lang, odds=job.objects.get("odds"))
-        cache[key] = page
-        while len(cache) > 4:
-            cache.pop(next(iter(cache)))
+            cache[key] = page
+            while len(cache) > 4:
+                cache.pop(next(iter(cache)))
     name = "-".join(p for p in job.meta["params"]["plans"])[:80]
     return Response(page, media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": attachment(f"gaemi-{job.kind}-{name}.html")})

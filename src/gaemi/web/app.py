@@ -72,7 +72,7 @@ def validation_error(exc: RequestValidationError) -> dict[str, Any]:
     kind = first.get("type", "")
     msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
     if kind == "extra_forbidden":
-        allowed = "no such field (see the API schema at /docs)"
+        allowed = "no such field (see the API schema at /openapi.json)"
     elif kind == "missing":
         allowed = "required field is missing"
         value = None
@@ -130,7 +130,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         finally:
             app.state.jobs.shutdown(wait=False)
 
-    app = FastAPI(title="gaemi", version=__version__, lifespan=lifespan,
+    # no /docs or /redoc: FastAPI's pages load their scripts from a CDN (nothing may leave the
+    # machine) and run inline scripts (the CSP forbids them); the schema is at /openapi.json
+    app = FastAPI(title="gaemi", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="gaemi (개미): the odds of a home and of ruin for a retail investor's plan. "
                               "The same numbers as the CLI's --json.")
     app.state.settings = settings
@@ -161,7 +163,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         if exc.status_code == 400:  # FastAPI could not read the body (bytes that are not UTF-8 JSON)
             return JSONBody({"error": {"field": "body", "value": None, "allowed": "a JSON body in UTF-8",
                                        "message": f"body: {exc.detail}"}}, status_code=422)
-        what = {404: "a path this server serves (see /docs)", 405: "a method this path accepts"}
+        what = {404: "a path this server serves (see /openapi.json)", 405: "a method this path accepts"}
         return JSONBody({"error": {"field": "path" if exc.status_code in (404, 405) else None,
                                    "value": request.url.path, "allowed": what.get(exc.status_code),
                                    "message": str(exc.detail)}},
