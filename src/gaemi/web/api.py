@@ -483,8 +483,34 @@ def job_plan_toml(request: Request, job_id: str,
     cmd = " ".join(job.meta["cli"])
     head = (f"# gaemi {__version__}: the plan {plan.name!r} as the web app ran it (job {job.id}).\n"
             f"# Save each plan of the job as NAME.toml; then this gives the same numbers:\n#   {cmd}\n")
-    return Response(head + plan_to_toml(plan), media_type="application/toml; charset=utf-8",
+    text = plan_to_toml(plan)
+    lost = _lost_in_toml(plan, text)
+    if lost:  # TOML has no null: a setting that is None where its default is not cannot be written
+        head += (f"# NOTE: this file cannot hold {', '.join(lost)} = none (TOML has no null), so it reads back "
+                 "with the default there and may not give the same numbers.\n")
+    return Response(head + text, media_type="application/toml; charset=utf-8",
                     headers={"Content-Disposition": attachment(f"{plan.name}.toml")})
+
+
+def _lost_in_toml(plan: Plan, text: str) -> list[str]:
+    """Fields of ``plan`` that do not survive ``plan_to_toml`` -> TOML -> Plan (dotted names)."""
+    import tomllib
+
+    back = Plan.model_validate(tomllib.loads(text))
+    if back == plan:
+        return []
+    a, b = plan.model_dump(mode="json"), back.model_dump(mode="json")
+    out: list[str] = []
+
+    def walk(x: Any, y: Any, path: str) -> None:
+        if isinstance(x, dict) and isinstance(y, dict):
+            for k in x:
+                walk(x[k], y.get(k), f"{path}.{k}" if path else k)
+        elif x != y:
+            out.append(path or "plan")
+
+    walk(a, b, "")
+    return out
 
 
 # ----------------------------------------------------------------------------- quick answers
