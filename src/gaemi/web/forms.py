@@ -426,13 +426,15 @@ def read_form(form: Mapping[str, Any], lang: str = "ko", max_paths: int | None =
         run["seed"] = None
     out.run = run
 
-    if any(k not in ("model", "scenario", "paths", "seed") for k in errors):
-        return out  # the plan's own fields first: pydantic would only repeat a missing value
+    # the plan's own checks run even when a field could not be read (it keeps the built-in plan's
+    # value), so every error shows at once; a weights total is not blamed on a row that has its own
+    row_error = any(re.fullmatch(r"h\d_\w+", k) for k in errors)
     try:
         out.plan = Plan.model_validate(data)
     except ValidationError as err:
         for f, msg in plan_errors(err, rows, lang).items():
-            errors.setdefault(f, msg)
+            if not (f == "holdings" and row_error):
+                errors.setdefault(f, msg)
         out.plan = None
     if errors:
         out.plan = None
