@@ -64,12 +64,17 @@ def parse_money(text, field: str = "amount"):
 
     from gaemi.errors import ConfigError
 
+    from gaemi.limits import MAX_AMOUNT
+
     allowed = "an amount >= 0 such as 1106000000, 1,106,000,000, 11억, 1억 4천만, 150만 or 1.5억"
+    too_big = f"an amount of at most {MAX_AMOUNT:,.0f}"
     if isinstance(text, bool):
         raise ConfigError(field, text, allowed)
     if isinstance(text, (int, np.integer)):
         if text < 0:
             raise ConfigError(field, text, allowed)
+        if text > MAX_AMOUNT:
+            raise ConfigError(field, _echo(text), too_big)
         return int(text)
     if isinstance(text, (float, np.floating)):
         if not math.isfinite(text) or text < 0:
@@ -77,6 +82,8 @@ def parse_money(text, field: str = "amount"):
         return float(text)
     if not isinstance(text, str):
         raise ConfigError(field, text, allowed)
+    if len(text) > 64:  # no amount a person types is longer; bounded before any arithmetic
+        raise ConfigError(field, _echo(text), allowed)
     s = text.strip()
     s = re.sub(r"\s*(원|KRW|krw)$", "", s).lstrip("₩").strip()
     if not s:
@@ -119,4 +126,14 @@ def parse_money(text, field: str = "amount"):
         raise ConfigError(field, text, allowed) from None
     if not total.is_finite() or total < 0 or total != total.to_integral_value():
         raise ConfigError(field, text, allowed + " (a whole number of won)")
+    if total > MAX_AMOUNT:
+        raise ConfigError(field, text, too_big)
     return int(total)
+
+
+def _echo(value) -> str:
+    """A value short enough to repeat in an error line (a 3,001-digit input is not echoed whole)."""
+    if isinstance(value, int) and abs(value) >= 10**60:
+        return f"a {int(abs(value).bit_length() * 0.30103) + 1:,}-digit number"
+    text = str(value)
+    return text if len(text) <= 64 else text[:40] + f"... ({len(text):,} characters)"

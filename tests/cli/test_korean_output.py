@@ -24,6 +24,7 @@ ALLOWED = {
     "saving", "years", "price", "margin", "daily", "ALL", "YYYY-MM-DD", "START", "STOP", "STEP",
     "LOW", "HIGH", "PLAN", "PLANS", "FILE", "SYMBOL", "SOURCE", "SYMBOLS", "OUT", "UPSERT", "--help", "--lang",
     "critical", "error", "warning", "info", "debug", "uvicorn",  # log levels: values a user types
+    "fx", "rate", "cp949", "utf-8",  # --kind values and encodings
 }
 
 
@@ -73,9 +74,12 @@ def english_words(text: str, extra: set[str] = frozenset()) -> list[str]:
     bad = []
     for m in _TOKEN.finditer(text):
         w = m.group(0)
-        if w in allowed or w.strip("-") in allowed or w.lower() in allowed or w.upper() in allowed:
+        if (w in allowed or w.strip("-") in allowed or "--" + w.strip("-") in allowed or w.lower() in allowed
+                or w.upper() in allowed):
             continue
         if re.fullmatch(r"[A-Z0-9_.\-]+", w):  # tickers, codes (TSLA, 122630, KRW-BTC)
+            continue
+        if re.fullmatch(r"[a-z]+:[\w.\-]+", w):  # store symbols (my:samsung, upbit:BTC)
             continue
         bad.append(w)
     return sorted(set(bad))
@@ -146,9 +150,10 @@ def test_korean_help_has_no_english(name):
 
 
 def test_every_help_text_has_korean():
-    from gaemi.cli.help_ko import HELP_KO, english_help_texts
+    from gaemi.cli.help_ko import _all_help_ko, english_help_texts
 
-    missing = [h for h in english_help_texts(typer.main.get_command(app)) if h not in HELP_KO]
+    table = _all_help_ko()
+    missing = [h for h in english_help_texts(typer.main.get_command(app)) if h not in table]
     assert missing == []
 
 

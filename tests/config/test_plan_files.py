@@ -155,10 +155,12 @@ def test_cli_cp949_plan_runs(tmp_path):
     assert r.exit_code == 0, r.output
 
 
-def test_korean_plan_name_is_refused_by_the_plan_model(tmp_path):
-    """Plan.name allows ASCII letters, digits, '_', '.', '-' only (config/plan.py): a Korean
-    name is a clear ConfigError naming ``name``, not a crash. (Reported on issue 14.)"""
+def test_korean_plan_name_is_accepted_and_a_bad_name_refused(tmp_path):
+    """Plan.name allows letters of any script (내계획), digits, '_', '.', '-' (issue 15); a name with a
+    space or a slash is a clear ConfigError naming ``name``, not a crash."""
     p = _write(tmp_path, "ko.toml", KOREAN_PLAN.replace('"safe-ko"', '"내계획"').encode("cp949"))
+    assert load_plan(p).name == "내계획"
+    p = _write(tmp_path, "bad.toml", KOREAN_PLAN.replace('"safe-ko"', '"내 계획/2"').encode("cp949"))
     with pytest.raises(ConfigError) as e:
         load_plan(p)
     assert e.value.field == "name"

@@ -150,11 +150,22 @@ HELP_KO: dict[str, str] = {
 }
 
 
+def _all_help_ko() -> dict[str, str]:
+    """HELP_KO plus the tables that live beside their commands (``HELP_KO_DATA`` in data_cmd)."""
+    table = dict(HELP_KO)
+    try:
+        from gaemi.cli.data_cmd import HELP_KO_DATA
+    except ImportError:  # pragma: no cover
+        HELP_KO_DATA = {}
+    table.update({_norm(k): v for k, v in HELP_KO_DATA.items()})
+    return table
+
+
 def _help_ko(text: str | None, missing: list[str] | None = None) -> str | None:
     key = _norm(text)
     if not key:
         return text
-    ko = HELP_KO.get(key)
+    ko = _all_help_ko().get(key)
     if ko is None:
         if missing is not None:
             missing.append(key)

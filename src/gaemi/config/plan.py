@@ -43,9 +43,12 @@ def _money(v):
 
         try:
             return float(parse_money(v))
-        except ConfigError:
-            raise ValueError("an amount such as 140000000, 1,106,000,000, 1억 4천만 or 150만 원") from None
-    return _refuse_non_number(v)
+        except ConfigError as e:
+            raise ValueError(e.allowed) from None
+    try:
+        return _refuse_non_number(v)
+    except OverflowError:  # an int too large for a float
+        raise ValueError("an amount of a sensible size (at most gaemi.limits.MAX_AMOUNT)") from None
 
 
 #: a money amount in the plan's currency, up to MAX_AMOUNT (gaemi.limits); text such as
