@@ -4,3 +4,9 @@ A synthetic population calibrated to published aggregates (:mod:`gaemi.colony.ca
 :mod:`gaemi.colony.buckets`, :mod:`gaemi.colony.population`), hit by a shock whose margin calls,
 forced sales, voluntary deleveraging and dip-buying feed back into prices through an impact law.
 """
+
+from gaemi.colony.api import colony  # noqa: E402
+from gaemi.colony.result import ColonyResult  # noqa: E402
+from gaemi.colony.shock import Shock, make_shock  # noqa: E402
+
+__all__ = ["ColonyResult", "Shock", "colony", "make_shock"]
