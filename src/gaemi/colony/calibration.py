@@ -125,7 +125,6 @@ class StockWealth(_Model):
 class CryptoWealth(_Model):
     holder_cdf: CdfTable
     max_holding_krw: Positive
-    altcoin_share_dispersion: Positive
 
 
 class CollateralBands(Quantity):
@@ -181,8 +180,8 @@ class Margin(_Model):
 
 class Cash(_Model):
     broker_cash_to_stocks: NonNegative
-    deposits_to_stocks: NonNegative
-    dispersion: NonNegative
+    deposits_to_risky: NonNegative
+    dispersion: Positive
 
 
 class LevEtf(_Model):
@@ -298,7 +297,9 @@ class Calibration(_Model):
 
     @property
     def deposits_total(self) -> float:
-        return self.cash.deposits_to_stocks.value * self.stock_holdings_total
+        """Bank deposits of the population: ``deposits_to_risky`` x (stock + crypto holdings)."""
+        return self.cash.deposits_to_risky.value * (
+            self.stock_holdings_total + self.crypto_holdings_total)
 
     @property
     def broker_cash_total(self) -> float:
@@ -325,7 +326,18 @@ class Calibration(_Model):
         """The fitted wealth distributions (:class:`gaemi.colony.population.Fits`), cached."""
         from gaemi.colony.population import fit_population
 
-        return fit_population(self)
+        key = self.model_dump_json(exclude={"path"})
+        hit = _FITS_CACHE.get(key)
+        if hit is None:
+            hit = fit_population(self)
+            if len(_FITS_CACHE) >= 8:
+                _FITS_CACHE.pop(next(iter(_FITS_CACHE)))
+            _FITS_CACHE[key] = hit
+        return hit
+
+
+_FITS_CACHE: dict[str, Any] = {}
+"""Fitted models by table content (fitting takes ~0.2 s; tables are small)."""
 
 
 def _input_at(data: Any, loc: tuple[Any, ...]) -> Any:
