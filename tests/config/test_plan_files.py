@@ -164,3 +164,20 @@ def test_korean_plan_name_is_accepted_and_a_bad_name_refused(tmp_path):
     with pytest.raises(ConfigError) as e:
         load_plan(p)
     assert e.value.field == "name"
+
+
+def test_no_maturity_survives_a_toml_round_trip():
+    """TOML has no null: a margin loan with no maturity is written as maturity_days = "none" and reads
+    back as None (it used to be dropped and read back as the 150-day default: other numbers)."""
+    import tomllib
+
+    from gaemi.config.io import plan_to_toml
+    from gaemi.config.plan import Plan
+
+    data = load_plan("samsung-margin").model_dump()
+    data["margin"]["maturity_days"] = None
+    plan = Plan.model_validate(data)
+    text = plan_to_toml(plan)
+    assert 'maturity_days = "none"' in text
+    assert Plan.model_validate(tomllib.loads(text)) == plan
+    assert load_plan("samsung-margin").margin.maturity_days == 150

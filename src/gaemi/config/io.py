@@ -200,4 +200,7 @@ def load_plan(spec: str | Path) -> Plan:
 def plan_to_toml(plan: Plan) -> str:
     import tomli_w
 
-    return tomli_w.dumps(plan.model_dump(mode="json", exclude_none=True))
+    data = plan.model_dump(mode="json", exclude_none=True)
+    if plan.margin is not None and plan.margin.maturity_days is None:
+        data["margin"]["maturity_days"] = "none"  # TOML has no null; the default (150) is not "no maturity"
+    return tomli_w.dumps(data)

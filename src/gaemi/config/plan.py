@@ -212,8 +212,14 @@ class Margin(_Frozen):
     on_contributions: Flag = Field(True, description="borrow loan_to_equity on monthly purchases too")
     maturity_days: Num | None = Field(
         150, gt=0, le=365,
-        description="calendar days a draw may run (Korean brokers: commonly 90-180); None = no maturity",
+        description="calendar days a draw may run (Korean brokers: commonly 90-180); \"none\" = no maturity",
     )
+    @field_validator("maturity_days", mode="before")
+    @classmethod
+    def _no_maturity(cls, v):
+        """TOML has no null: ``maturity_days = "none"`` writes "no maturity" in a plan file."""
+        return None if isinstance(v, str) and v.strip().lower() == "none" else v
+
     at_maturity: Literal["extend", "repay"] = Field(
         "extend", description="a draw past maturity is extended (만기연장) or repaid by selling holdings (만기 반대매매)"
     )
