@@ -1,7 +1,8 @@
 """Every `gaemi ...` command shown in README.md runs (with fewer paths), offline.
 
-Skipped: `data fetch` (needs the network) and `--scheduler` (needs a running dask cluster; the
-scheduler path is tested with a LocalCluster in test_montecarlo.py).
+Skipped: `data fetch` (needs the network), `--scheduler` (needs a running dask cluster; the
+scheduler path is tested with a LocalCluster in test_montecarlo.py) and `serve` (runs until
+stopped; tests/web start it on a free loopback port).
 """
 
 import re
@@ -29,7 +30,8 @@ def readme_commands() -> list[str]:
             continue
         for part in line.split(" ; "):
             part = part.split("  #")[0].strip()
-            if part.startswith("gaemi ") and " fetch " not in part and "--scheduler" not in part:
+            if (part.startswith("gaemi ") and " fetch " not in part and "--scheduler" not in part
+                    and not part.startswith("gaemi serve")):  # serve runs until stopped: tests/web
                 cmds.append(part)
     return cmds
 
