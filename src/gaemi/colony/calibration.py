@@ -423,3 +423,176 @@ def calibration_as_of(calibration: Calibration, date: str) -> Calibration:
         "value": row.balance_krw * (1.0 - row.kospi_share), "date": row.date, "source": src}
     data.pop("path", None)
     return validate_calibration(data, calibration.path)
+
+
+# ------------------------------------------------------------------------------------------------
+# The population beside the table
+_TOL_COUNT = 0.01       # counts fixed by construction (weights sum exactly per cell)
+_TOL_TOTAL = 0.03       # KRW totals matched in expectation: sampling error at >= 100k agents
+_TOL_NOISY = 0.06       # thin, heavy-tailed totals (leveraged ETFs, crypto buckets)
+_TOL_SHAPE = 0.25       # rows the two-part law fits only approximately (see the fit residuals)
+
+
+def _row(target: str, ko: str, en: str, model: float, table: float, tolerance: float,
+         source: str, kind: str) -> dict[str, Any]:
+    rel = (model - table) / table if table else (0.0 if model == 0 else float("inf"))
+    return {"target": target, "label_ko": ko, "label_en": en, "model": float(model),
+            "table": float(table), "relative_error": float(rel), "tolerance": float(tolerance),
+            "within": bool(abs(rel) <= tolerance), "kind": kind, "source": source}
+
+
+def calibration_report(population: Any, calibration: Calibration) -> list[dict[str, Any]]:
+    """The population's totals and shares beside the table's targets.
+
+    One dict per target: ``target`` (id), ``label_ko`` / ``label_en``, ``model`` (weighted over
+    the population), ``table``, ``relative_error`` ((model - table) / table), ``tolerance`` (the
+    stated bound on |relative_error|), ``within``, ``kind`` ("count", "total", "share": matched
+    by construction up to sampling error; "shape": fitted by least squares, so the fit's own
+    residual counts against it; "check": not fitted, a consistency check) and ``source``.
+    Tolerances: counts 1%; KRW totals 3% (6% for the thin leveraged-ETF and crypto buckets),
+    stated for populations of at least 100k agents; shapes 25%; checks 25%.
+    """
+    import numpy as np
+
+    from gaemi.colony.buckets import BUCKETS as _B
+    from gaemi.colony.population import BEHAVIOURS, Population
+
+    pop: Population = population
+    cal = calibration
+    fits = cal.fits
+    scale = pop.represented / fits.total_people if fits.total_people else 1.0
+    w = pop.weight
+    h = pop.holdings
+    ib = {b: i for i, b in enumerate(_B)}
+    stock = h[:, [ib[b] for b in STOCK_BUCKETS]].sum(axis=1)
+    crypto = h[:, [ib[b] for b in CRYPTO_BUCKETS]].sum(axis=1)
+    is_stock = pop.behaviour != BEHAVIOURS.index("crypto_only")
+    has_crypto = crypto > 0
+    margin = pop.margin_loan > 0
+    p = cal.population
+    rows: list[dict[str, Any]] = []
+    add = rows.append
+
+    add(_row("investors.stock_holders", "주식 보유 개인 투자자 수", "individual stock holders",
+             w[is_stock].sum(), p.stock_holders.value * scale, _TOL_COUNT,
+             p.stock_holders.source, "count"))
+    add(_row("investors.crypto_users", "가상자산 이용자 수", "crypto users",
+             w[has_crypto].sum(), p.crypto_users.value * scale, _TOL_COUNT,
+             p.crypto_users.source, "count"))
+    add(_row("investors.margin_users", "신용융자 이용자 수", "margin-loan users",
+             w[margin].sum(), cal.margin_users * scale, _TOL_COUNT,
+             p.margin_user_share.source, "count"))
+
+    labels = {
+        "kospi_large": ("코스피 대형주 보유액", "KOSPI large caps held"),
+        "kospi_small": ("코스피 중소형주 보유액", "KOSPI small and mid caps held"),
+        "kosdaq_theme": ("코스닥(테마주) 보유액", "KOSDAQ / theme stocks held"),
+        "kr_lev_etf": ("국내 레버리지·인버스 ETF 보유액", "Korean leveraged/inverse ETFs held"),
+        "us_lev_etf": ("미국 레버리지 ETF 보유액", "U.S. leveraged ETFs held"),
+        "btc_eth": ("비트코인·이더리움 보유액", "BTC and ETH held"),
+        "kr_altcoin": ("알트코인 보유액", "altcoins held"),
+        "deposit": ("예금", "bank deposits"),
+    }
+    for b in _B:
+        tol = _TOL_NOISY if b in ("kr_lev_etf", "us_lev_etf", *CRYPTO_BUCKETS) else _TOL_TOTAL
+        src = (cal.buckets[b].market_cap_krw.source + " x retail_share: "
+               + cal.buckets[b].retail_share.source) if b != "deposit" else \
+            cal.cash.deposits_to_risky.source
+        add(_row(f"holdings.{b}", labels[b][0], labels[b][1], w @ h[:, ib[b]],
+                 cal.retail_holdings(b) * scale, tol, src, "total"))
+    add(_row("holdings.stocks", "개인 주식 보유액 합계", "individual stock holdings, total",
+             w @ stock, cal.stock_holdings_total * scale, _TOL_TOTAL,
+             cal.buckets["kospi_large"].retail_share.source, "total"))
+    add(_row("cash.broker", "투자자예탁금", "cash at brokers (investor deposits)",
+             w @ pop.cash, cal.broker_cash_total * scale, _TOL_TOTAL,
+             cal.cash.broker_cash_to_stocks.source, "total"))
+
+    m = cal.margin
+    loan = pop.margin_loan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(stock[:, None] > 0,
+                        h[:, [ib[b] for b in STOCK_BUCKETS]] / np.where(stock > 0, stock, 1)[:, None],
+                        0.0)
+    by_bucket = (w * loan) @ frac
+    add(_row("margin.balance", "신용융자 잔고", "margin-loan balance", w @ loan,
+             m.balance_krw.value * scale, _TOL_TOTAL, m.balance_krw.source, "total"))
+    add(_row("margin.kospi", "신용융자 잔고: 코스피", "margin-loan balance: KOSPI",
+             by_bucket[0] + by_bucket[1], m.kospi_krw.value * scale, _TOL_TOTAL,
+             m.kospi_krw.source, "total"))
+    add(_row("margin.kosdaq", "신용융자 잔고: 코스닥", "margin-loan balance: KOSDAQ",
+             by_bucket[2], m.kosdaq_krw.value * scale, _TOL_TOTAL, m.kosdaq_krw.source, "total"))
+    cr = pop.collateral_ratio
+    wm = w[margin]
+    for lo, hi, share in m.collateral_bands.value:
+        if share <= 0:
+            continue
+        inb = margin & (cr >= lo) & (cr < hi)
+        if hi == m.collateral_bands.value[-1][1]:
+            inb = margin & (cr >= lo)
+        model_share = w[inb].sum() / wm.sum() if wm.sum() > 0 else 0.0
+        add(_row(f"margin.collateral_{int(lo * 100)}_{int(hi * 100)}",
+                 f"담보유지비율 {lo:.0%}~{hi:.0%} 계좌 비중",
+                 f"margin accounts with collateral ratio {lo:.0%}-{hi:.0%}",
+                 model_share, share, _TOL_TOTAL, m.collateral_bands.source, "share"))
+    caps = sum(cal.buckets[b].market_cap_krw.value for b in STOCK_BUCKETS)
+    add(_row("margin.to_market_cap", "시가총액 대비 신용융자 잔고", "margin balance / market cap",
+             (w @ loan) / (caps * scale) if caps else 0.0, m.margin_to_cap_market.value,
+             _TOL_SHAPE, m.margin_to_cap_market.source, "check"))
+    if wm.sum() > 0:
+        ages = np.bincount(pop.age_band[margin], weights=wm, minlength=5) / wm.sum()
+        from gaemi.colony.population import AGE_BANDS
+        age_ko = ("20대", "30대", "40대", "50대", "60대 이상")
+        for i, band in enumerate(AGE_BANDS):
+            add(_row(f"margin.age_{band}", f"신용융자 이용자 중 {age_ko[i]}",
+                     f"margin users aged {band}", ages[i], cal.age.margin_users.value[i],
+                     0.10, cal.age.margin_users.source, "share"))
+
+    # crypto holdings by size (FIU rows; fitted, with residuals)
+    cw = w[has_crypto]
+    cv = crypto[has_crypto]
+    ctot = cw.sum()
+    src_c = cal.crypto_wealth.holder_cdf.source
+    for t, share in cal.crypto_wealth.holder_cdf.value:
+        add(_row(f"crypto.share_above_{t:.0f}", f"가상자산 {_won(t)} 이상 보유자 비중",
+                 f"crypto users holding at least {_won_en(t)}",
+                 cw[cv >= t].sum() / ctot if ctot else 0.0, 1.0 - share, _TOL_SHAPE, src_c,
+                 "shape"))
+    alt_total = w @ h[:, ib["kr_altcoin"]]
+    add(_row("crypto.altcoin_share", "가상자산 중 알트코인 비중", "altcoin share of crypto",
+             alt_total / (w @ crypto) if (w @ crypto) else 0.0,
+             fits.altcoin_share, _TOL_TOTAL, cal.buckets["kr_altcoin"].market_cap_krw.source,
+             "share"))
+
+    # stock portfolio shape
+    sw = cal.stock_wealth
+    sv = stock[is_stock]
+    sww = w[is_stock]
+    order = np.argsort(-sv, kind="stable")
+    cum_people = np.cumsum(sww[order]) / sww.sum()
+    cum_value = np.cumsum((sww * sv)[order]) / (sww @ sv)
+    top = float(np.interp(sw.top_share.people, cum_people, cum_value))
+    add(_row("stocks.top_share", f"상위 {sw.top_share.people:.1%} 보유자의 보유액 비중",
+             f"share of value held by the top {sw.top_share.people:.1%} of holders", top,
+             sw.top_share.value, _TOL_TOTAL, sw.top_share.source, "share"))
+    k = fits.stock_scale_2003
+    for t, share in sw.account_cdf.value:
+        add(_row(f"stocks.share_above_{t:.0f}",
+                 f"주식 {_won(t)} 이상 보유자 비중 ({sw.account_cdf.date} 기준, 오늘 {k:.2f}배)",
+                 f"holders above {_won_en(t)} ({sw.account_cdf.date} won, x{k:.2f} today)",
+                 sww[sv >= t * k].sum() / sww.sum(), 1.0 - share, _TOL_SHAPE,
+                 sw.account_cdf.source, "shape"))
+    return rows
+
+
+def _won(x: float) -> str:
+    """KRW in 만/억 words: 5e6 -> '500만 원', 1e9 -> '10억 원'."""
+    if x >= 1e8:
+        v = x / 1e8
+        return f"{v:,.0f}억 원" if v == int(v) else f"{v:,.1f}억 원"
+    return f"{x / 1e4:,.0f}만 원"
+
+
+def _won_en(x: float) -> str:
+    if x >= 1e9:
+        return f"{x / 1e9:g}bn won"
+    return f"{x / 1e6:g}M won"
