@@ -125,7 +125,7 @@ def test_a_refused_row_of_a_newest_first_file_is_named_by_its_line(tmp_path):
     assert r.exit_code == 0, r.output
     assert "14 rows written" in r.stdout and "refused n.csv line 5 (2024-01-17): close=0.0" in r.stdout
     r = imp(f, "my:t", db, "--strict", lang="ko")
-    assert r.exit_code == 2 and "n.csv 5행 close" in r.stderr and "가격은 0보다 커야 함" in r.stderr
+    assert r.exit_code == 2 and "n.csv 5행 종가" in r.stderr and "가격은 0보다 커야 함" in r.stderr
     with Store(db, read_only=True) as st:
         assert "my:t" not in st.symbols()
 
@@ -307,3 +307,29 @@ def test_every_data_help_text_has_korean():
     assert [t for t in texts if t not in HELP_KO_DATA and t not in HELP_KO] == []
     for ko in HELP_KO_DATA.values():
         assert english_words(ko, typed=("fx", "rate", "my:samsung")) == [], ko
+
+
+def test_other_modules_errors_in_korean(tmp_path):
+    """The store's and the connectors' refusals reached through `gaemi data` say what is allowed in
+    Korean (field and value unchanged)."""
+    db = tmp_path / "s.duckdb"
+    f = FIXTURES / "naver_samsung_202401.csv"
+    assert imp(f, "my:s", db).exit_code == 0
+    for args, needle in [
+        (["data", "show", "my:nope", "--store", db], "허용: 저장된 종목: my:s"),
+        (["data", "export", "my:nope", "--store", db], "허용: 저장된 종목: my:s"),
+        (["data", "fetch", "upbit", "BTC", "--since", "2024-13-01", "--store", db], "2024-01-31 같은 날짜"),
+        (["data", "import", f, "--symbol", "my x", "--currency", "KRW", "--store", db], "1~64자"),
+        (["data", "import", f, "--symbol", "my:y", "--currency", "KRW", "--calendar", "XX", "--store", db],
+         "XKRX, XNYS, 24/7 중 하나"),
+        (["data", "import", f, "--symbol", "my:s", "--currency", "USD", "--store", db],
+         "저장된 가격 (KRW) (바꾸려면 먼저 내보내고 지우세요)"),
+        (["data", "import", f, "--symbol", "my:y", "--currency", "KRW", "--kind", "bad", "--store", db],
+         "price, fx, rate 중 하나"),
+    ]:
+        r = run(*args, lang="ko")
+        assert r.exit_code == 2 and needle in r.stderr, (args, r.stderr)
+        assert english_words(r.stderr, typed=("my:nope", "my:y", "my x", "bad", "XX", "price", "fx",
+                                              "rate", "my:s: price in USD")) == [], r.stderr
+        r = run(*args)
+        assert r.exit_code == 2 and r.stderr.startswith("error: ") and "허용" not in r.stderr

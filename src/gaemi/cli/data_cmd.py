@@ -223,6 +223,48 @@ _REASONS_KO: tuple[tuple[re.Pattern, str], ...] = tuple((re.compile(a), b) for a
 ))
 
 
+# what other modules allow (gaemi.data.store, connectors), in Korean
+_ALLOWED_KO: tuple[tuple[re.Pattern, Any], ...] = tuple((re.compile(a), b) for a, b in (
+    (r"a date like 2024-01-31", "2024-01-31 같은 날짜"),
+    (r"a stored symbol: (.+)", r"저장된 종목: \1"),
+    (r"a stored symbol \(the store (.+) is empty\)", r"저장된 종목 (저장소가 비어 있음: \1)"),
+    (r"1-64 characters: letters, digits and (.+), starting with a letter or digit",
+     r"1~64자: 영문자, 숫자와 \1, 첫 글자는 영문자나 숫자"),
+    (r"one of (.+)", r"\1 중 하나"),
+    (r"the stored (\S+) in (\S+) \(export and delete first\)",
+     lambda m: f"저장된 {_kind(m.group(1))} ({m.group(2)}) (바꾸려면 먼저 내보내고 지우세요)"),
+))
+
+
+def _korean_errors(fn):
+    """Run ``fn``; under Korean a ConfigError raised by another module (the store, a
+    connector) gets its ``allowed`` in Korean where it is known (field and value unchanged)."""
+    try:
+        return fn()
+    except ConfigError as e:
+        if _lang() != "ko":
+            raise
+        allowed = str(e.allowed)
+        for pat, ko in _ALLOWED_KO:
+            m = pat.fullmatch(allowed)
+            if m:
+                allowed = ko(m) if callable(ko) else m.expand(ko)
+                break
+        else:
+            allowed = reason_ko(allowed)
+        field = re.sub(r"^(.*) line (\d+) (\S+)$",
+                       lambda m: f"{m.group(1)} {m.group(2)}행 {_ko_column(m.group(3))}", str(e.field))
+        if (field, allowed) == (e.field, e.allowed):
+            raise
+        raise ConfigError(field, e.value, allowed) from None
+
+
+def _ko_column(name: str) -> str:
+    from gaemi.data.csv_import import KO_NAMES
+
+    return KO_NAMES.get(name, name)
+
+
 def _lang() -> str:
     from gaemi.cli.lang import current_lang
 
@@ -373,7 +415,7 @@ def list_cmd(
         with st:
             return _records(st.list())
 
-    rows: list[dict] = cli.guarded(load)
+    rows: list[dict] = cli.guarded(lambda: _korean_errors(load))
     embedded = _embedded_rows()
     if json_out:
         cli.emit_json({"embedded": embedded, "store": str(resolve_path(store)), "instruments": rows})
@@ -451,7 +493,7 @@ def show_cmd(
             log = st.fetch_log(500)
         return inst, df, log[log["symbol"] == symbol].head(5)
 
-    inst, df, log = cli.guarded(load)
+    inst, df, log = cli.guarded(lambda: _korean_errors(load))
     rows = df.reset_index()
     if json_out:
         cli.emit_json({"instrument": asdict(inst), "rows": len(rows),
@@ -546,7 +588,7 @@ def fetch_cmd(
             reports = _write(st, items, source=source, strict=strict)
         return reports, list(getattr(conn, "notes", []))
 
-    reports, notes = cli.guarded(run)
+    reports, notes = cli.guarded(lambda: _korean_errors(run))
     if json_out:
         cli.emit_json({"source": source, "results": [r.to_dict() for r in reports],
                        "notes": notes})
@@ -556,13 +598,7 @@ def fetch_cmd(
 
 def _write(st, items, **kw):
     """``Store.write``; under Korean a ``--strict`` refusal names the row in Korean too."""
-    try:
-        return st.write(items, **kw)
-    except ConfigError as e:
-        if _lang() != "ko" or not kw.get("strict"):
-            raise
-        field = re.sub(r"^(.*) line (\d+) (\S+)$", r"\1 \2행 \3", e.field)
-        raise ConfigError(field, e.value, reason_ko(e.allowed)) from None
+    return _korean_errors(lambda: st.write(items, **kw))
 
 
 @data_app.command("import")
@@ -613,7 +649,7 @@ def import_cmd(
                              where=f"{name} line", rows=[lines])
         return reports, got.facts
 
-    reports, facts = cli.guarded(run)
+    reports, facts = cli.guarded(lambda: _korean_errors(run))
     if json_out:
         cli.emit_json({"results": [r.to_dict() for r in reports],
                        "recognised": [f.to_dict(lang) for f in facts]})
@@ -644,7 +680,7 @@ def export_cmd(
         from gaemi.safe_write import check_target
 
         cli.guarded(lambda: check_target(out, "--out"))
-    inst, df = cli.guarded(load)
+    inst, df = cli.guarded(lambda: _korean_errors(load))
     df = df.reset_index()
     df["date"] = df["date"].dt.strftime("%Y-%m-%d")
     df["currency"] = inst.currency
