@@ -107,7 +107,8 @@ def main() -> None:
             imports.append(dt)
         assert res["written"] == a.rows - n_bad and len(res["refused"]) == n_bad, res["written"]
     t, ref = min(imports), min(refs)
-    out = {"rows": a.rows, "file": "korean (cp949, KRX style)" if a.korean else "plain", "file_mb": None, "import_s": round(t, 3), "reference_s": round(ref, 3),
+    out = {"rows": a.rows, "file": "korean (cp949, KRX style)" if a.korean else "plain",
+           "file_mb": None, "import_s": round(t, 3), "reference_s": round(ref, 3),
            "import_us_per_row": round(t / a.rows * 1e6, 2), "ratio_import_to_read_csv":
            round(t / ref, 2), "runs": [round(x, 3) for x in imports], "written": res["written"],
            "refused": len(res["refused"]), "warnings": len(res["warnings"]),
