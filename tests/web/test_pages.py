@@ -352,7 +352,8 @@ def test_edit_this_plan_brings_the_form_back_as_typed(web):
 def test_leverage_slider_points_are_the_servers_numbers(web, pages_app):
     from gaemi.reports.i18n import fmt_pct
 
-    jid = job_id(web.post("/plan", data=small(), follow_redirects=False))
+    # a home the plan can reach in 3 years with some leverage: P(home) differs from point to point
+    jid = job_id(web.post("/plan", data=small(price="6억"), follow_redirects=False))
     wait_job(web, jid)
     page = web.get(f"/leverage?job={jid}").text
     assert f'<option value="job:{jid}" selected>' in page
@@ -368,6 +369,9 @@ def test_leverage_slider_points_are_the_servers_numbers(web, pages_app):
     points = re.findall(r'<dl class="odds-point" data-k="(\d+)" data-x="([^"]+)"[^>]*?( hidden)?>(.*?)</dl>',
                         html, re.S)
     assert len(points) == n
+    homes = {re.search(r'class="v-home">([^<]*)<', body).group(1) for *_, body in points}
+    ruins = {re.search(r'class="v-ruin">([^<]*)<', body).group(1) for *_, body in points}
+    assert len(homes) > 2 and len(ruins) > 2, "a curve whose points all read the same cannot test the slider"
     for k, x, hidden, body in points:
         k = int(k)
         assert float(x) == pytest.approx(float(curve.leverages[k]))
