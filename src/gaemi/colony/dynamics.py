@@ -208,7 +208,7 @@ def dip_orders(Pprev, fallen, u, cash, dip, w, rate):
 
 @njit(cache=True, nogil=True)
 def commit_day(P, Pprev, fallen, u, cash, loan, r0, e0, call_day, flags, delever, dip, w, coll, deposit, t, m,
-               deadline, haircut, theta, lam, rate):
+               deadline, haircut, theta, lam, rate, dep_share):
     """Execute day ``t`` at the fixed point's prices ``P`` (mutates ``u``, ``cash``, ``loan``,
     ``call_day``, ``flags``) and return int64[3 B + N_TAIL]: forced sales, voluntary sales and
     dip purchases per bucket (market value), then the ``ST_*`` totals (1/SCALE won; head counts
@@ -261,9 +261,9 @@ def commit_day(P, Pprev, fallen, u, cash, loan, r0, e0, call_day, flags, delever
         L = loan[a]
         if L > 0.0:
             C = _collateral(a, P, u, coll)
-            if C < m * L:  # short at the close: top up from cash, then deposits
+            if C < m * L:  # short at the close: top up from cash, then from a share of the deposits
                 need = L - C / m
-                liquid = cash[a] + (u[a, deposit] * P[deposit] if deposit >= 0 else 0.0)
+                liquid = cash[a] + (dep_share * u[a, deposit] * P[deposit] if deposit >= 0 else 0.0)
                 x = need if need < liquid else liquid
                 if x > 0.0:
                     from_cash = x if x < cash[a] else cash[a]

@@ -66,11 +66,12 @@ class ColonyParams:
     call_deadline_days: int = _ENGINE["call_deadline_days"]
     haircut: float = _ENGINE["haircut"]
     delever_threshold: float = 0.30
-    delever_speed: float = 0.25
+    delever_speed: float = 0.12
     delever_behaviours: tuple[str, ...] = ("leveraged_trader", "dip_buyer")
     dip_behaviours: tuple[str, ...] = ("dip_buyer",)
     dip_threshold: float = 0.10
-    dip_rate: float = 0.05
+    dip_rate: float = 0.02
+    topup_deposit_share: float = 0.04
     q_max: float = 1.0
     daily_limit: float = 0.30
     breaker: float = 0.20
@@ -106,6 +107,7 @@ class ColonyParams:
         it = self.max_iterations
         if isinstance(it, bool) or not isinstance(it, int) or not 1 <= it <= 10_000:
             raise ConfigError("max_iterations", it, "a whole number from 1 to 10,000")
+        num("topup_deposit_share", 0.0, 1.0)
         for name in ("delever_behaviours", "dip_behaviours"):
             for b in getattr(self, name):
                 if b not in BEHAVIOURS:
@@ -254,7 +256,8 @@ class ShardRunner:
         return D.commit_day(prices, p_prev, fallen, self.u, self.cash, self.loan, self.a_r0, self.a_e0,
                             self.call_day, self.flags, self.a_delever, self.a_dip, self.a_w,
                             self.market.collateral, self.market.deposit, t, q.maintenance_ratio,
-                            q.call_deadline_days, q.haircut, q.delever_threshold, q.delever_speed, q.dip_rate)
+                            q.call_deadline_days, q.haircut, q.delever_threshold, q.delever_speed, q.dip_rate,
+                            q.topup_deposit_share)
 
     def finish(self, prices: np.ndarray) -> np.ndarray:
         return D.finish(prices, self.holdings, self.cash0, self.loan0, self.weight, self.pos, self.u, self.cash,
