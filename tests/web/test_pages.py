@@ -448,3 +448,33 @@ def test_pages_load_only_the_servers_own_files_and_no_inline_code(web):
         assert not re.search(r"<[^>]+\son[a-z]+=", r.text), path  # no inline event handlers
         assert not re.search(r"<[^>]+\sstyle=", r.text), path  # no inline style (CSP style-src 'self')
         assert not re.search(r'(src|href)="(https?:)?//', r.text), path  # nothing from another site
+
+
+def test_a_failed_job_is_said_in_the_page_language(web, pages_app):
+    from gaemi.errors import ConfigError
+
+    jobs = pages_app.state.jobs
+    original = jobs.runners["simulate"]
+
+    def fails(params, progress):
+        raise ConfigError("horizon_years", "10 years", "a horizon that fits in the history")
+
+    jobs.runners["simulate"] = fails
+    try:
+        jid = job_id(web.post("/plan", data=small(seed="99"), follow_redirects=False))
+        assert wait_job(web, jid)["state"] == "error"
+    finally:
+        jobs.runners["simulate"] = original
+    r = web.get(f"/results/{jid}")
+    assert r.status_code == 200 and 'id="job-error"' in r.text and "계산하지 못했습니다" in r.text
+    assert '<code class="data-name">horizon_years</code>' in r.text and f'href="/plan?job={jid}"' in r.text
+    assert not english_words(r.text), english_words(r.text)
+    en = web.get(f"/results/{jid}?lang=en").text
+    assert "The run failed" in en and "a horizon that fits in the history" in en
+
+
+def test_the_form_offers_only_the_models_this_server_runs(web):
+    html = web.get("/plan").text
+    offered = re.findall(r'<option value="(\w+)"[^>]*>[^<]*</option>', re.search(
+        r'<select id="model".*?</select>', html, re.S).group(0))
+    assert offered == ["bootstrap"]

@@ -289,7 +289,7 @@ def _refusal(request: Request, err: BaseException, lang: str, fields: dict[str, 
         return {target: word(lang, "err_no_goal_odds")}
     if field == "model":
         return {target: word(lang, "err_choice")}
-    return {target: word(lang, "err_job_field", field=field) if field else word(lang, "err_job")}
+    return {target: word(lang, "err_invalid") if field else word(lang, "err_job")}
 
 
 def _status(request: Request, job_id: str) -> dict[str, Any] | None:
@@ -325,11 +325,13 @@ def _job_view(status: dict[str, Any]) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------- my plan
-def _plan_context(lang: str, values: dict[str, str], errors=None, shown=None) -> dict[str, Any]:
+def _plan_context(request: Request, lang: str, values: dict[str, str], errors=None, shown=None) -> dict[str, Any]:
+    served = getattr(_settings(request), "models", None)  # the models this server runs
+    models = [m for m in forms.model_names() if not served or m in served]
     return {
         "page": "plan", "title": word(lang, "plan_heading"), "values": values, "errors": errors or {},
         "shown": shown or {}, "base_names": forms.base_names(), "assets": FORM_ASSETS,
-        "max_holdings": forms.MAX_HOLDINGS, "models": forms.model_names(), "crashes": forms.crash_names(),
+        "max_holdings": forms.MAX_HOLDINGS, "models": models, "crashes": forms.crash_names(),
         "presets": [n for n, c in forms.preset_choices() if c == "KRW"],
     }
 
@@ -346,10 +348,10 @@ def plan_page(request: Request, base: str = forms.DEFAULT_BASE, job: str | None 
     lang = page_lang(request)
     values = _runs(request).get(job) if job else None
     if values:
-        return render(request, "plan.html", _plan_context(lang, dict(values)))
+        return render(request, "plan.html", _plan_context(request, lang, dict(values)))
     if base not in forms.base_names():
         base = forms.DEFAULT_BASE
-    return render(request, "plan.html", _plan_context(lang, forms.defaults(base, lang)))
+    return render(request, "plan.html", _plan_context(request, lang, forms.defaults(base, lang)))
 
 
 @router.post("/plan", response_class=HTMLResponse)
@@ -359,7 +361,8 @@ async def plan_submit(request: Request) -> Response:
     form = await request.form()
     pf = forms.read_form(form, lang, max_paths=_limit(request, "max_paths", 100_000))
     if not pf.ok:
-        return render(request, "plan.html", _plan_context(lang, pf.values, pf.errors, pf.shown), status_code=422)
+        ctx = _plan_context(request, lang, pf.values, pf.errors, pf.shown)
+        return render(request, "plan.html", ctx, status_code=422)
     body = {"plan": pf.plan.model_dump(mode="json", exclude_none=True), "model": pf.run["model"],
             "seed": pf.run["seed"], "scenario": pf.run["scenario"]}
     if pf.run.get("paths") is not None:
@@ -367,7 +370,8 @@ async def plan_submit(request: Request) -> Response:
     try:
         job_id = await _submit(request, "simulate", body, lang, PLAN_FIELDS)
     except Refused as err:  # the server's limits, a full queue: said on the form, never a 500
-        return render(request, "plan.html", _plan_context(lang, pf.values, err.errors, pf.shown), status_code=422)
+        ctx = _plan_context(request, lang, pf.values, err.errors, pf.shown)
+        return render(request, "plan.html", ctx, status_code=422)
     _remember(request, job_id, pf.values)
     return RedirectResponse(f"/results/{job_id}", status_code=303)
 
@@ -472,8 +476,7 @@ def _job_error(lang: str, status: dict[str, Any], back: str) -> dict[str, Any]:
     err = status.get("error")
     field = err.get("field") if isinstance(err, dict) else None
     detail = str(err.get("message") or "") if lang == "en" and isinstance(err, dict) else ""
-    title = word(lang, "err_job_field", field=field) if field else word(lang, "err_job")
-    return {"title": title, "detail": detail, "back": back}
+    return {"title": word(lang, "err_job"), "field": field, "detail": detail, "back": back}
 
 
 @router.get("/results/{job_id}", response_class=HTMLResponse)

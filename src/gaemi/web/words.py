@@ -128,7 +128,7 @@ WORDS: dict[str, dict[str, str]] = {
         "err_no_goal_odds": "레버리지 곡선은 목표가 있는 계획에서만 그릴 수 있습니다",
         "err_compare_count": "계획을 2개에서 4개까지 고르세요",
         "err_job": "계산하지 못했습니다",
-        "err_job_field": "계산하지 못했습니다. 문제가 된 항목: {field}",
+        "err_job_field": "문제가 된 항목:",
         "err_busy": "지금 계산이 너무 많이 밀려 있습니다. 잠시 뒤 다시 실행하세요",
         "err_work": "이 서버의 계산량 한도(미래의 수 × 햇수 × 계획 수 {limit})를 넘습니다. 미래의 수나 기간을 줄이세요",
         "err_points": "이 서버는 곡선 하나에 노출 배수를 최대 {limit}개까지 계산합니다. 간격을 넓히세요",
@@ -319,7 +319,7 @@ WORDS: dict[str, dict[str, str]] = {
         "err_no_goal_odds": "The leverage curve needs a plan with a goal",
         "err_compare_count": "Choose from 2 to 4 plans",
         "err_job": "The run failed",
-        "err_job_field": "The run failed. The field at fault: {field}",
+        "err_job_field": "The field at fault:",
         "err_busy": "Too many runs are waiting right now. Please try again in a moment",
         "err_work": "Over this server's work limit (futures x years x plans {limit}): fewer futures or a shorter "
                     "horizon",
