@@ -281,7 +281,7 @@ def read_form(form: Mapping[str, Any], lang: str = "ko", max_paths: int | None =
         errors["base"] = word(lang, "err_choice")
         return out
     plan0 = base_plan(base)
-    data = plan0.model_dump(mode="json", exclude_none=True)
+    data = plan0.model_dump(mode="json")
 
     def number(key: str, scale: float = 1.0, required: bool = True, whole: bool = False) -> float | None:
         text = values[key]

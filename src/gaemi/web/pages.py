@@ -363,7 +363,7 @@ async def plan_submit(request: Request) -> Response:
     if not pf.ok:
         ctx = _plan_context(request, lang, pf.values, pf.errors, pf.shown)
         return render(request, "plan.html", ctx, status_code=422)
-    body = {"plan": pf.plan.model_dump(mode="json", exclude_none=True), "model": pf.run["model"],
+    body = {"plan": pf.plan.model_dump(mode="json"), "model": pf.run["model"],
             "seed": pf.run["seed"], "scenario": pf.run["scenario"]}
     if pf.run.get("paths") is not None:
         body["paths"] = pf.run["paths"]
@@ -523,7 +523,7 @@ def _plan_choice(request: Request, value: str) -> Any:
     if value.startswith("job:"):
         own = _own_plan(request, value[4:])
         if own:
-            return own["plan"].model_dump(mode="json", exclude_none=True)
+            return own["plan"].model_dump(mode="json")
     return None
 
 
