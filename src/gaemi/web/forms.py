@@ -129,6 +129,22 @@ def defaults(base: str, lang: str = "ko") -> dict[str, str]:
     return v
 
 
+def rate_tiers_text(base: str, lang: str) -> str:
+    """The margin loan's interest tiers the form keeps from the built-in plan ``base`` (or the
+    default loan's), in words: ``7일까지 연 4.9%, 15일까지 연 8.5%, 그 뒤 연 9.3%``."""
+    from gaemi.config.plan import Margin
+
+    plan = base_plan(base) if base in base_names() else None
+    margin = plan.margin if plan is not None and plan.margin is not None else Margin(loan_to_equity=1.0)
+    tiers = list(margin.rate_tiers)
+    parts = []
+    for k, (days, rate) in enumerate(tiers):
+        r = f"{_num(100 * rate)}%"
+        last = k == len(tiers) - 1 and k > 0
+        parts.append(word(lang, "tier_then", rate=r) if last else word(lang, "tier_upto", days=_num(days), rate=r))
+    return word(lang, "tier_join").join(parts)
+
+
 @dataclass
 class PlanForm:
     """A read form: the values as typed, the errors by field (in the page's language), the money

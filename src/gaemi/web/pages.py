@@ -333,6 +333,7 @@ def _plan_context(request: Request, lang: str, values: dict[str, str], errors=No
         "shown": shown or {}, "base_names": forms.base_names(), "assets": FORM_ASSETS,
         "max_holdings": forms.MAX_HOLDINGS, "models": models, "crashes": forms.crash_names(),
         "presets": [n for n, c in forms.preset_choices() if c == "KRW"],
+        "rate_tiers": forms.rate_tiers_text(values.get("base") or forms.DEFAULT_BASE, lang),
     }
 
 
