@@ -226,7 +226,6 @@ class ColonyResult:
         margin_people = self.totals.get("margin_investors", 0) / D.WSCALE
         loss, loss0 = self.loss(main), self.loss(base)
         forced_by_day = main.forced.sum(axis=1)
-        march = None
         s = {
             "investors": self.agents,
             "represented": people,
@@ -286,7 +285,6 @@ class ColonyResult:
             "warnings": self.warnings(),
             "provenance": self.provenance(),
         }
-        del march
         return s
 
     def provenance(self) -> dict[str, Any]:

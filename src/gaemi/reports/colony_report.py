@@ -24,12 +24,16 @@ from gaemi.reports.figures import COLORS, FONT
 from gaemi.reports.html import CSS, PLOTLY_CONFIG
 from gaemi.reports.i18n import check_lang
 
+PALETTE = (*COLORS, "#0f8b8d", "#8c6d1f")
+"""The reports' colours and two more: one per bucket."""
+
 CHART_IDS = ("chart-loss-decile", "chart-margin-balance", "chart-prices", "chart-forced-sales",
              "chart-amplification")
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "page_title": "gaemi colony: {name}",
+        "history_name": "{start} to {end}",
         "run_line": "{agents} agents standing for {people} investors · seed {seed} · impact scale {impact}",
         "shock_history": "Real history, {start} to {end} ({days} sessions); the population stands at the close of {as_of}",
         "shock_scenario": "Named crash {name}: {title} ({days} sessions, each market from its own peak)",
@@ -55,6 +59,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "s_loss": "The shock cost the colony {loss}; {loss0} of it came from the shock itself and {extra} from "
                   "the selling it set off (amplification {amp}).",
         "s_loss_no_amp": "The shock cost the colony {loss}; without feedback it would have cost {loss0}.",
+        "s_loss_less": "The shock cost the colony {loss}: {saved} less than the {loss0} it would have cost without "
+                       "feedback, because the dip-buyers' purchases lifted prices more than the forced and voluntary "
+                       "sales pushed them down (amplification {amp}).",
         "s_forced": "{n} investors ({share} of all) had a margin account force-sold; forced sales came to {total}.",
         "s_margin": "The margin-loan balance went from {start} to {end} ({change}): {forced} repaid by forced sales, "
                     "{voluntary} by the investors' own sales and {topups} from their cash.",
@@ -79,7 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
                       "this run.",
         "with_feedback": "with feedback", "without_feedback": "without feedback",
         "x_day": "session", "x_date": "date", "x_decile": "wealth decile", "x_impact": "impact scale",
-        "y_loss_share": "loss / wealth", "y_krw": "KRW", "y_level": "level", "y_amp": "amplification",
+        "y_loss_share": "loss / wealth", "y_krw": "KRW trillion", "y_level": "level", "y_amp": "amplification",
         "this_run": "this run",
         "footer": "Made with gaemi {version}. This file works offline: open it in any web browser. The numbers were "
                   "computed by gaemi; the page only formats them. A model of the colony, not a forecast; not "
@@ -87,6 +94,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "ko": {
         "page_title": "gaemi 개미 집단 스트레스 테스트: {name}",
+        "history_name": "{start} ~ {end}",
         "run_line": "표본 {agents}명이 투자자 {people}명을 대표 · 시드 {seed} · 가격 충격 배율 {impact}",
         "shock_history": "실제 시세 {start} ~ {end} ({days}거래일), 투자자 집단은 {as_of} 종가 기준",
         "shock_scenario": "이름 붙은 폭락 {name}: {title} ({days}거래일, 시장마다 각자의 고점부터)",
@@ -112,6 +120,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "s_loss": "이 충격으로 개미 집단은 {loss}을 잃었습니다. 그중 {loss0}은 충격 자체에서, {extra}은 충격이 불러온 "
                   "매도에서 나왔습니다 (증폭 배율 {amp}).",
         "s_loss_no_amp": "이 충격으로 개미 집단은 {loss}을 잃었습니다. 피드백이 없었다면 {loss0}이었습니다.",
+        "s_loss_less": "이 충격으로 개미 집단은 {loss}을 잃었습니다. 피드백이 없었을 때의 {loss0}보다 {saved} 적습니다. "
+                       "저가 매수가 반대매매와 스스로의 매도보다 가격을 더 많이 떠받쳤기 때문입니다 (증폭 배율 {amp}).",
         "s_forced": "투자자 {n}명(전체의 {share})이 반대매매를 당했고, 반대매매 금액은 {total}이었습니다.",
         "s_margin": "신용융자 잔고는 {start}에서 {end}로 ({change}) 바뀌었습니다. 반대매매로 {forced}, 투자자 스스로의 "
                     "매도로 {voluntary}, 현금으로 {topups}을 갚았습니다.",
@@ -135,7 +145,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "c_amp_note": "배율 1은 보정표의 가격 충격 계수, 0은 피드백 없음입니다. 표시한 점이 이번 실행입니다.",
         "with_feedback": "피드백 있음", "without_feedback": "피드백 없음",
         "x_day": "거래일", "x_date": "날짜", "x_decile": "자산 분위", "x_impact": "가격 충격 배율",
-        "y_loss_share": "손실 / 자산", "y_krw": "원", "y_level": "수준", "y_amp": "증폭 배율",
+        "y_loss_share": "손실 / 자산", "y_krw": "조 원", "y_level": "수준", "y_amp": "증폭 배율",
         "this_run": "이번 실행",
         "footer": "gaemi {version}에서 만들었습니다. 이 파일은 인터넷 없이 어느 웹 브라우저에서나 열립니다. 수치는 gaemi가 "
                   "계산했고 이 페이지는 표시만 합니다. 개미 집단의 모형이지 예측이 아니며, 투자 권유가 아닙니다.",
@@ -186,7 +196,7 @@ def people(x: float | None, lang: str) -> str:
     if x is None:
         return "—"
     if lang == "ko":
-        return f"{x / 1e4:,.1f}만" if x >= 1e5 else f"{x:,.0f}"
+        return f"{x / 1e4:,.0f}만" if x >= 1e5 else f"{x:,.0f}"
     return f"{x / 1e6:,.2f}M" if x >= 1e6 else f"{x:,.0f}"
 
 
@@ -250,7 +260,11 @@ def headline_rows(s: dict, lang: str) -> list[tuple[str, str]]:
 
 def sentences(s: dict, lang: str) -> list[str]:
     out = []
-    if s["amplification"] is not None:
+    if s["amplification"] is not None and s["amplification"] < 1.0:
+        out.append(_s(lang, "s_loss_less", loss=krw(s["total_loss_krw"], lang),
+                      loss0=krw(s["loss_without_feedback_krw"], lang), saved=krw(-s["feedback_loss_krw"], lang),
+                      amp=ratio(s["amplification"])))
+    elif s["amplification"] is not None:
         out.append(_s(lang, "s_loss", loss=krw(s["total_loss_krw"], lang), loss0=krw(s["loss_without_feedback_krw"], lang),
                       extra=krw(s["feedback_loss_krw"], lang), amp=ratio(s["amplification"])))
     else:
@@ -330,12 +344,13 @@ def decile_figure(s: dict, lang: str) -> go.Figure:
 def margin_figure(result, s: dict, lang: str) -> go.Figure:
     xs, axis = _x(result, lang)
     fig = go.Figure([
-        go.Scatter(x=xs, y=s["margin_balance_by_day_without_feedback"], mode="lines+markers",
-                   name=_s(lang, "without_feedback"), line=dict(color=COLORS[5], dash="dot")),
-        go.Scatter(x=xs, y=s["margin_balance_by_day"], mode="lines+markers", name=_s(lang, "with_feedback"),
-                   line=dict(color=COLORS[0], width=2.4))])
-    return _layout(fig, _s(lang, "c_margin"), lang, axis, dict(title=dict(text=_s(lang, "y_krw")), rangemode="tozero",
-                                                               tickformat="~s"))
+        go.Scatter(x=xs, y=[v / 1e12 for v in s["margin_balance_by_day_without_feedback"]], mode="lines+markers",
+                   name=_s(lang, "without_feedback"), line=dict(color=COLORS[5], dash="dot"),
+                   hovertemplate="%{y:,.3f}<extra></extra>"),
+        go.Scatter(x=xs, y=[v / 1e12 for v in s["margin_balance_by_day"]], mode="lines+markers",
+                   name=_s(lang, "with_feedback"), line=dict(color=COLORS[0], width=2.4),
+                   hovertemplate="%{y:,.3f}<extra></extra>")])
+    return _layout(fig, _s(lang, "c_margin"), lang, axis, dict(title=dict(text=_s(lang, "y_krw")), rangemode="tozero"))
 
 
 def prices_figure(result, s: dict, lang: str) -> go.Figure:
@@ -349,7 +364,7 @@ def prices_figure(result, s: dict, lang: str) -> go.Figure:
         without = s["prices"]["without_feedback"][b]
         if b == "deposit" or (max(with_fb) == min(with_fb) == 1.0 and max(without) == min(without) == 1.0):
             continue
-        color = COLORS[k % len(COLORS)]
+        color = PALETTE[k % len(PALETTE)]
         name = bucket_name(b, lang)
         fig.add_trace(go.Scatter(x=xs, y=with_fb, mode="lines", name=name, legendgroup=b,
                                  line=dict(color=color, width=2.2)))
@@ -370,14 +385,14 @@ def forced_figure(result, s: dict, lang: str) -> go.Figure:
         y = s["forced_sales_krw_by_day_and_bucket"][b]
         if not any(y):
             continue
-        fig.add_trace(go.Bar(x=xs, y=y, name=bucket_name(b, lang), marker_color=COLORS[k % len(COLORS)]))
+        fig.add_trace(go.Bar(x=xs, y=[v / 1e12 for v in y], name=bucket_name(b, lang),
+                             marker_color=PALETTE[k % len(PALETTE)], hovertemplate="%{y:,.4f}<extra></extra>"))
         shown += 1
     if not shown:  # no forced sale at all: draw the zero line so the chart is not empty
         fig.add_trace(go.Scatter(x=xs, y=[0.0] * len(xs), mode="lines+markers", name=_s(lang, "with_feedback"),
                                  line=dict(color=COLORS[0])))
     fig.update_layout(barmode="stack")
-    return _layout(fig, _s(lang, "c_forced"), lang, axis, dict(title=dict(text=_s(lang, "y_krw")), rangemode="tozero",
-                                                               tickformat="~s"))
+    return _layout(fig, _s(lang, "c_forced"), lang, axis, dict(title=dict(text=_s(lang, "y_krw")), rangemode="tozero"))
 
 
 def amplification_figure(s: dict, lang: str) -> go.Figure:
@@ -396,6 +411,11 @@ def amplification_figure(s: dict, lang: str) -> go.Figure:
                    dict(title=dict(text=_s(lang, "y_amp"))), legend=False)
 
 
+def _names(text: str, name: str) -> str:
+    """Escaped ``text`` with the identifier ``name`` set as code."""
+    return _e(text).replace(_e(name), f'<code class="data-name">{_e(name)}</code>', 1) if name else _e(text)
+
+
 def _figure_script(div_id: str, fig: go.Figure) -> str:
     payload = pio.to_json(fig, validate=False, pretty=False)
     payload = payload.replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -412,7 +432,20 @@ def render_colony_html(result, lang: str = "en") -> str:
 
     lang = check_lang(lang)
     s = result.summary()
-    title = _s(lang, "page_title", name=result.shock.name)
+    sh = result.shock
+    if sh.kind == "history":
+        name = _s(lang, "history_name", start=sh.dates[0], end=sh.dates[-1])
+        title = _s(lang, "page_title", name=name)
+        h1 = _e(title)
+    else:  # a scenario's or a file's name is an identifier: set as code on the page
+        title = _s(lang, "page_title", name=sh.name)
+        h1 = _e(_s(lang, "page_title", name="\0")).replace("\0", f'<code class="data-name">{_e(sh.name)}</code>')
+    if sh.kind == "file":  # the user's own name and title
+        shock_html = _e(_s(lang, "shock_file", name="\0", title="\1", days=sh.days)).replace(
+            "\0", f'<code class="data-name">{_e(sh.name)}</code>').replace(
+            "\1", f'<span class="user-text">{_e(sh.title)}</span>')
+    else:
+        shock_html = _names(shock_line(result, lang), sh.name if sh.kind == "scenario" else "")
     warn = "".join(f"<li>{_e(w['message_ko'] if lang == 'ko' else w['message'])}</li>" for w in s["warnings"])
     warn_html = (f'<section class="card warnings" id="warnings"><h2>{_e(_s(lang, "warnings_heading"))}</h2>'
                  f'<ul class="warnings">{warn}</ul></section>\n') if warn else ""
@@ -439,7 +472,7 @@ def render_colony_html(result, lang: str = "en") -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_e(title)}</title>\n<style>{css}</style>\n"
         f'<script type="text/javascript">{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n'
-        f'<header><h1>{_e(title)}</h1><p class="run">{_e(shock_line(result, lang))}</p>'
+        f'<header><h1>{h1}</h1><p class="run">{shock_html}</p>'
         f'<p class="run">{_e(run_line(s, lang))}</p></header>\n'
         f"{warn_html}"
         f'<section class="card" id="summary"><h2>{_e(_s(lang, "summary_heading"))}</h2>'
