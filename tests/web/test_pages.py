@@ -478,3 +478,7 @@ def test_the_form_offers_only_the_models_this_server_runs(web):
     offered = re.findall(r'<option value="(\w+)"[^>]*>[^<]*</option>', re.search(
         r'<select id="model".*?</select>', html, re.S).group(0))
     assert offered == ["bootstrap"]
+
+
+def test_the_form_starts_with_the_servers_default_number_of_futures(web):
+    assert 'id="paths" name="paths" value="256"' in web.get("/plan?base=safe").text

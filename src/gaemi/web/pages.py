@@ -352,7 +352,11 @@ def plan_page(request: Request, base: str = forms.DEFAULT_BASE, job: str | None 
         return render(request, "plan.html", _plan_context(request, lang, dict(values)))
     if base not in forms.base_names():
         base = forms.DEFAULT_BASE
-    return render(request, "plan.html", _plan_context(request, lang, forms.defaults(base, lang)))
+    values = forms.defaults(base, lang)
+    # the server's default number of futures (within its limit), as the API would use it
+    default = min(_limit(request, "default_paths", forms.DEFAULT_PATHS), _limit(request, "max_paths", 10**9))
+    values["paths"] = str(default)
+    return render(request, "plan.html", _plan_context(request, lang, values))
 
 
 @router.post("/plan", response_class=HTMLResponse)
