@@ -27,6 +27,9 @@ WORDS = {
         "cal_bad": "{n} of {total} targets are outside their tolerance.",
         "cal_good": "All {total} targets are within their tolerance.",
         "yes": "yes", "no": "no",
+        "event_title": "The calibration event, March 2020 (change of the balance from {start}; fitted or check)",
+        "event_fact": "Fact", "event_model": "Colony", "event_kind": "Kind",
+        "kind_fitted": "fitted", "kind_check": "check",
         "progress_feedback": "with feedback", "progress_no_feedback": "without feedback",
         "progress_impact": "impact {k}",
     },
@@ -43,6 +46,9 @@ WORDS = {
         "cal_bad": "목표 {total}개 중 {n}개가 허용 오차를 벗어났습니다.",
         "cal_good": "목표 {total}개 모두 허용 오차 안입니다.",
         "yes": "예", "no": "아니요",
+        "event_title": "보정 사건: 2020년 3월 ({start} 대비 잔고 변화; 맞춘 값 또는 점검 값)",
+        "event_fact": "실제", "event_model": "개미 집단", "event_kind": "구분",
+        "kind_fitted": "맞춘 값", "kind_check": "점검",
         "progress_feedback": "피드백 있음", "progress_no_feedback": "피드백 없음",
         "progress_impact": "충격 배율 {k}",
     },
@@ -154,6 +160,26 @@ def print_calibration(rows: list[dict], lang: str, agents: int, seed: int, conso
                   highlight=False)
 
 
+def print_event(rows: list[dict], lang: str, console) -> None:
+    """The March-2020 facts beside the colony (gaemi.colony.check.march_2020)."""
+    from gaemi.colony.check import START
+    from gaemi.reports.colony_report import krw, pct
+
+    w = WORDS[lang]
+    t = Table(title=Text(w["event_title"].format(start=START)))
+    for key in ("cal_target", "event_fact", "event_model", "cal_tol", "event_kind", "cal_ok"):
+        t.add_column(w[key], justify="left" if key == "cal_target" else "right")
+    for r in rows:
+        fmt = (lambda v: krw(v, lang)) if r["unit"] == "krw" else (lambda v: pct(v, 1))
+        tol = (f"±{pct(r['tolerance'], 0)}" if r["unit"] == "krw" else
+               f"±{100 * r['tolerance']:.0f}%p" if r["tolerance"] and r["target"].startswith("margin") else
+               (f"≤ {pct(r['tolerance'], 1)}" if r["tolerance"] else "≤"))
+        ok = bool(r["within"])
+        t.add_row(Text(r["label_ko" if lang == "ko" else "label_en"]), fmt(r["fact"]), fmt(r["model"]), tol,
+                  w["kind_" + r["kind"]], Text(w["yes"] if ok else w["no"], style="" if ok else "bold red"))
+    console.print(t)
+
+
 def print_result(res, lang: str, console) -> None:
     from gaemi.reports.colony_report import GROUP_HEADER, STRINGS, group_rows, headline_rows, ratio, run_line, \
         shock_line
@@ -244,6 +270,7 @@ def colony(
         cal_rows = _guard(check, lang)
         payload["calibration"] = cal_rows
     res = None
+    event_rows = None
     if want_shock:
         update, prog = _progress(lang) if not json_out else (None, None)
         try:
@@ -254,6 +281,12 @@ def colony(
         finally:
             if prog is not None:
                 prog.stop()
+        if calibration:
+            from gaemi.colony.check import march_2020
+
+            event_rows = march_2020(res) or None
+            if event_rows:
+                payload["event_check"] = event_rows
         if report:
             from gaemi.reports.colony_report import write_colony_report
 
@@ -269,5 +302,7 @@ def colony(
         print_calibration(cal_rows, lang, investors_n, entropy, cli.out)
     if res is not None:
         print_result(res, lang, cli.out)
+    if event_rows:
+        print_event(event_rows, lang, cli.out)
     if report:
         cli.out.print(Text(WORDS[lang]["report"].format(path=report)), highlight=False)
