@@ -236,15 +236,18 @@ def test_a_korean_plan_name_downloads(client):
     assert 'name = "내계획"' in r.text
 
 
-def test_plan_toml_says_when_toml_cannot_hold_a_setting(client):
-    """margin.maturity_days = None (no maturity) has no TOML form: gaemi.config.plan_to_toml drops
-    it and the file reads back with 150 days; the download says so instead of silently differing."""
+def test_plan_toml_holds_no_maturity(client):
+    """margin.maturity_days = None (no maturity) is written as "none" (TOML has no null) and reads
+    back as None: the download reproduces the plan, with no NOTE line (the NOTE is kept for any
+    setting a future field cannot write)."""
+    import tomllib
+
     from gaemi.config import load_plan
+    from gaemi.config.plan import Plan
 
     obj = load_plan("all-in-margin").model_dump(mode="json")
     obj["margin"]["maturity_days"] = None
     st = run(client, "/api/simulate", {"plan": obj, "paths": 256, "years": 1, "seed": 1})
     text = client.get(f"/api/jobs/{st['id']}/plan.toml").text
-    assert "# NOTE: this file cannot hold margin.maturity_days = none" in text
-    plain = run(client, "/api/simulate", {**SIM, "seed": 1})
-    assert "NOTE" not in client.get(f"/api/jobs/{plain['id']}/plan.toml").text
+    assert "NOTE" not in text
+    assert Plan.model_validate(tomllib.loads(text)).margin.maturity_days is None
