@@ -775,6 +775,8 @@ from gaemi.cli.need_cmd import need  # noqa: E402
 app.command()(need)
 from gaemi.cli.serve_cmd import serve  # noqa: E402
 app.command()(serve)
+from gaemi.cli.warmup_cmd import warmup  # noqa: E402
+app.command()(warmup)
 from gaemi.cli.data_cmd import store_option  # noqa: E402
 app.callback()(store_option)  # `gaemi --store PATH simulate ...`
 

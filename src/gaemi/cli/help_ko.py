@@ -147,6 +147,10 @@ HELP_KO: dict[str, str] = {
     "uvicorn log level: critical, error, warning, info, debug.": "uvicorn 로그 수준: critical, error, warning, info, debug.",
     "Print the URL and the limits as one JSON line (for scripts), then serve; errors as JSON.":
         "주소와 제한값을 JSON 한 줄로 출력한 뒤 서버를 엽니다 (스크립트용); 오류도 JSON.",
+    # warmup
+    "Compile the simulation engine for every model now (once per install), so later runs start at once.":
+        "모든 모형의 시뮬레이션 엔진을 지금 컴파일합니다 (설치 후 한 번): 그 뒤의 실행은 바로 시작합니다.",
+    "Print what compiled, step by step, and the seconds as JSON.": "무엇을 컴파일했는지 단계별로, 걸린 초와 함께 JSON으로 출력합니다.",
 }
 
 
