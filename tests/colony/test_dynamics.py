@@ -193,7 +193,7 @@ def test_one_sellers_fixed_point_matches_a_scalar_root():
     V, Y, sig = bp.daily_turnover_krw, bp.impact_coefficient, bp.annual_volatility / math.sqrt(252)
     w = 2_000_000.0  # one agent standing for two million identical accounts
     units, loan, m, K = 200e6, 100e6, 1.4, 3.0
-    shock = shock_table(3, kospi_small=[-0.31, 0.0, 0.0])
+    shock = shock_table(4, kospi_small=[-0.31, 0.0, 0.0, 0.0])
     params = ColonyParams(delever_behaviours=(), dip_behaviours=(), tolerance=1e-13)
     res = run(one_account({"kospi_small": units}, loan=loan, weight=w), shock, impact=K, params=params)
     X = 0.69
@@ -214,8 +214,11 @@ def test_one_sellers_fixed_point_matches_a_scalar_root():
     assert p3 == pytest.approx(X * math.exp(-i_star), rel=1e-9)
     assert res.summary()["forced_sales_krw_by_day"][2] == pytest.approx(
         w * (m * loan - units * p3) / (m - 1.0), rel=1e-8)
-    # the next session opens with (1 - overnight decay) of the impact still on the price
+    # the next session (no sale: the account was restored) keeps (1 - overnight decay) of the impact
     assert decay == pytest.approx(0.71)
+    assert res.summary()["forced_sales_krw_by_day"][3] == 0
+    p4 = res.summary()["prices"]["with_feedback"]["kospi_small"][4]
+    assert p4 == pytest.approx(X * math.exp(-decay * i_star), rel=1e-9)
 
 
 def test_krx_bounds_closed_form():

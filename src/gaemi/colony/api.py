@@ -167,6 +167,7 @@ def colony(
             return None
         return lambda day, days: progress(label, day, days)
 
+    t_open = time.perf_counter()
     shards = R.open_shards(market, params, population=population, calibration=calibration, investors=investors,
                            seed=entropy, represented=represented, shard_size=shard_size, workers=workers,
                            scheduler=scheduler)
@@ -194,7 +195,8 @@ def colony(
         n_shards = len(getattr(shards, "runners", getattr(shards, "actors", [])))
     finally:
         shards.close()
-    timing = {"total": time.perf_counter() - t0, "population": t_prepared - t_pop, "feedback_run": main.seconds,
+    timing = {"total": time.perf_counter() - t0, "draw": t_pop - t_open, "population": t_prepared - t_pop,
+              "feedback_run": main.seconds,
               "no_feedback_run": baseline.seconds}
     return ColonyResult(
         shock=the_shock, params=params, main=main, baseline=baseline, curve=points, totals=totals,
