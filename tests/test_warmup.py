@@ -361,7 +361,7 @@ def test_compile_spinner_on_a_terminal_only():
         ns = {"__name__": "gaemi._spinner_test"}
         exec("def f(x):\n    return x + 1\n", ns)
         numba.njit(ns["f"])(1)
-        assert "compiling the simulation engine" in tty.file.getvalue()
+        assert "compiling the engine" in tty.file.getvalue()
     finally:
         warmup_cmd.stop_compile_progress()
     before = tty.file.getvalue()

@@ -20,10 +20,8 @@ WORDS = {
         "done_cached": "Everything was already compiled ({seconds:.1f} s).",
         "failed": "step {step} failed: {error}",
         "nojit": "GAEMI_DISABLE_JIT is set: the engine runs as plain Python and nothing is compiled.",
-        "compiling": "gaemi: compiling the simulation engine (first use of this model: about a minute on 2 "
-                     "cores; kept for later runs)",
-        "compiled": "gaemi: engine compiled in {seconds:.0f} s (kept for later runs; `gaemi warmup` compiles "
-                    "every model at once)",
+        "compiling": "gaemi: compiling the engine, once per model (~1 min on 2 cores)",
+        "compiled": "gaemi: engine compiled in {seconds:.0f} s, kept for later runs.",
         "bootstrap": "bootstrap", "parametric": "parametric", "backtest": "backtest / garch / crashes",
         "garch": "garch", "rolling": "demo / historical", "historical": "historical",
     },
@@ -37,9 +35,8 @@ WORDS = {
         "done_cached": "모두 이미 컴파일되어 있었습니다 ({seconds:.1f}초).",
         "failed": "{step} 단계 실패: {error}",
         "nojit": "GAEMI_DISABLE_JIT이 설정되어 있어 엔진이 순수 파이썬으로 돌고 컴파일할 것이 없습니다.",
-        "compiling": "gaemi: 시뮬레이션 엔진 컴파일 중 (이 모형을 처음 쓸 때 한 번, 2코어에서 약 1분; "
-                     "다음 실행부터는 바로 시작)",
-        "compiled": "gaemi: 엔진 컴파일 {seconds:.0f}초 (저장됨; `gaemi warmup`은 모든 모형을 한 번에 컴파일)",
+        "compiling": "gaemi: 엔진 컴파일 중, 모형마다 처음 한 번 (2코어에서 약 1분)",
+        "compiled": "gaemi: 엔진 컴파일 {seconds:.0f}초, 저장되어 다음부터는 바로 시작합니다.",
         "bootstrap": "부트스트랩", "parametric": "모수 모형", "backtest": "백테스트 / GARCH / 폭락 시나리오",
         "garch": "GARCH", "rolling": "데모 / 과거 구간", "historical": "과거 구간",
     },
@@ -132,7 +129,7 @@ def show_compile_progress(console=None) -> bool:
         if getattr(console, "_live", None) is not None or getattr(console, "_live_stack", None):
             return  # another live display (a progress bar) owns the terminal: stay out of its way
         prog = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
-                        transient=True)
+                        transient=True)  # (one short line: fits 80 columns with the elapsed time)
         prog.add_task(_w("compiling"), total=None)
         prog.start()
         live["prog"] = prog
