@@ -54,6 +54,31 @@ WORDS = {
     },
 }
 
+#: Korean help for this command's own texts (the shared ones, --seed, --workers, --scheduler, --report,
+#: --json, are in gaemi.cli.help_ko.HELP_KO already); keys are the English texts, whitespace-normalised.
+HELP_KO_COLONY: dict[str, str] = {
+    "Stress-test Korea's retail investors: margin calls, forced sales and their feedback on prices.":
+        "한국 개미 투자자 전체의 스트레스 테스트: 추가 담보 요구(마진콜), 반대매매, 그리고 그 매도가 다시 가격을 "
+        "끌어내리는 되먹임.",
+    "A named crash (see gaemi scenarios), mapped onto the colony's asset buckets.":
+        "이름 붙은 폭락 시나리오 (gaemi scenarios 참고): 개미 집단의 자산군에 나눠 적용합니다.",
+    "A custom shock: a TOML file of daily returns per bucket (docs/colony.md).":
+        "직접 만든 충격: 자산군별 일간 수익률을 적은 TOML 파일 (docs/colony.md).",
+    "First session of a window of real history (YYYY-MM-DD).": "실제 과거 시세 구간의 첫 거래일 (YYYY-MM-DD).",
+    "Last session of the window, inclusive (YYYY-MM-DD).": "그 구간의 마지막 거래일, 이날 포함 (YYYY-MM-DD).",
+    "Agents to draw; each stands for several real investors (at most 20,000,000; GAEMI_MAX_INVESTORS raises it).":
+        "뽑을 표본 투자자 수: 한 명이 실제 투자자 여러 명을 대표합니다 (최대 20,000,000명; GAEMI_MAX_INVESTORS로 "
+        "늘릴 수 있습니다).",
+    "Scale of every bucket's price-impact coefficient (0 = no feedback).":
+        "모든 자산군의 가격 충격 계수에 곱할 배율 (0 = 되먹임 없음).",
+    "Extra impact scales of the amplification curve, each a full run (or none).":
+        "증폭 곡선에 더할 가격 충격 배율들, 하나마다 전체를 한 번 더 실행합니다 (또는 none).",
+    "Print the population's totals and shares beside the calibration table's targets, with relative error and "
+    "tolerance.":
+        "생성한 투자자 집단의 합계와 비율을 보정표의 목표값 옆에 상대 오차, 허용 오차와 함께 보여 줍니다.",
+    "A calibration table TOML (default: the shipped one).": "보정표 TOML 파일 (기본값: gaemi에 들어 있는 표).",
+}
+
 #: Korean for the "allowed" texts of the colony's own errors (the error line frames field and value)
 ALLOWED_KO = (
     ("exactly one of --scenario NAME, --shock FILE, or --from DATE --to DATE",

@@ -3,7 +3,6 @@ along the impact curve, and return a :class:`~gaemi.colony.result.ColonyResult`.
 
 from __future__ import annotations
 
-import math
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -204,7 +203,3 @@ def colony(
         calibration_as_of=getattr(getattr(base_calibration, "meta", None), "as_of", None),
         margin_as_of=margin_as_of, generated=population is None, workers=workers,
         scheduler=scheduler, shards=n_shards, shard_size=shard_size, timing=timing)
-
-
-def _finite(x: float) -> bool:
-    return isinstance(x, float) and math.isfinite(x)

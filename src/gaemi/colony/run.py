@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -480,16 +480,3 @@ def open_shards(market: Market, params: ColonyParams, *, population=None, calibr
             cluster.close()
         raise
     return DaskShards(client, cluster, actors)
-
-
-@dataclass
-class RunSet:
-    """Everything one colony call computed (assembled into a ColonyResult)."""
-
-    main: PathRun
-    baseline: PathRun
-    curve: list[PathRun]
-    totals: dict[str, int]
-    seconds: float
-    shard_count: int
-    extra: dict[str, Any] = field(default_factory=dict)
