@@ -23,7 +23,7 @@ WORDS = {
         "compiling": "gaemi: compiling the engine, once per model (~1 min on 2 cores)",
         "compiled": "gaemi: engine compiled in {seconds:.0f} s, kept for later runs.",
         "bootstrap": "bootstrap", "parametric": "parametric", "backtest": "backtest / garch / crashes",
-        "garch": "garch", "rolling": "demo / historical", "historical": "historical",
+        "garch": "garch", "rolling": "demo / historical", "historical": "historical", "colony": "colony",
     },
     "ko": {
         "waiting": "gaemi: 다른 warmup이 같은 커널을 컴파일하는 중입니다. 끝나기를 기다립니다 ...",
@@ -38,7 +38,7 @@ WORDS = {
         "compiling": "gaemi: 엔진 컴파일 중, 모형마다 처음 한 번 (2코어에서 약 1분)",
         "compiled": "gaemi: 엔진 컴파일 {seconds:.0f}초, 저장되어 다음부터는 바로 시작합니다.",
         "bootstrap": "부트스트랩", "parametric": "모수 모형", "backtest": "백테스트 / GARCH / 폭락 시나리오",
-        "garch": "GARCH", "rolling": "데모 / 과거 구간", "historical": "과거 구간",
+        "garch": "GARCH", "rolling": "데모 / 과거 구간", "historical": "과거 구간", "colony": "개미 집단",
     },
 }
 
