@@ -173,20 +173,14 @@ def test_each_step_compiles_what_the_command_line_runs(step, monkeypatch):
     assert mine and mine == cli
 
 
-_TWO_COMPILES = ("the engine's callers pass argument types that differ by where the data came from (history's "
-                 "rows read-only, a garch block's writable; a home goal's per-path targets F-ordered, but "
-                 "C-ordered for 64 paths over a year), so run_block / run_block_bootstrap compile twice: docs/first-run.md")
-
-
-@pytest.mark.xfail(strict=True, reason=_TWO_COMPILES)
 def test_one_compile_serves_every_run_on_rows(monkeypatch):
-    """The demo, a backtest, garch and historical futures could share one compiled ``run_block``."""
+    """The demo, a backtest, garch and historical futures share one compiled ``run_block`` (the engine's
+    callers pass history's rows and a garch block's rows read-only alike: docs/first-run.md)."""
     sigs = {step: _entry_signatures(monkeypatch, lambda: wu._run_step(step))
             for step in ("rolling", "backtest", "garch", "historical")}
     assert len({tuple(s) for s in sigs.values()}) == 1, sigs
 
 
-@pytest.mark.xfail(strict=True, reason=_TWO_COMPILES)
 def test_the_size_of_a_run_does_not_change_what_compiles(monkeypatch):
     from gaemi.montecarlo import simulate_many
 

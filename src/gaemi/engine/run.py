@@ -70,15 +70,25 @@ def collapse_days(spec: EngineSpec, path_start: int, path_stop: int, n_days: int
     return out
 
 
+def _read_only(a: np.ndarray, dtype) -> np.ndarray:
+    """``a`` as a C-contiguous, read-only array (a view when it already is one): the compiled
+    kernels are compiled once per argument *type*, and "read-only" and "C-contiguous" are part of
+    it, so every caller passes its inputs alike (history's rows are read-only, a garch block's
+    are fresh memory): one compile of ``run_block`` serves the demo, backtests and every model."""
+    v = np.ascontiguousarray(a, dtype=dtype).view()
+    v.flags.writeable = False
+    return v
+
+
 def run_path_block(spec: EngineSpec, block: PathBlock, n_months: int, implementation: str = "compiled") -> RawPaths:
     """Simulate one block of paths."""
     out = _outputs(block.n_paths, n_months)
     compiled = implementation == "compiled"
     kernel = run_block if compiled else run_block_reference
     kernel(
-        np.ascontiguousarray(block.returns, dtype=np.float64),
-        np.ascontiguousarray(block.rates, dtype=np.float64),
-        np.ascontiguousarray(block.gap_days, dtype=np.float64),
+        _read_only(block.returns, np.float64),
+        _read_only(block.rates, np.float64),
+        _read_only(block.gap_days, np.float64),
         np.ascontiguousarray(block.index, dtype=np.int64),
         np.ascontiguousarray(block.new_month, dtype=np.bool_),
         *spec.kernel_args(collapse_days(spec, block.path_start, block.path_start + block.n_paths,

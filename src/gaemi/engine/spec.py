@@ -155,7 +155,7 @@ class EngineSpec:
             self.inst_under, self.inst_lev, self.inst_expense, self.inst_spread, self.inst_rate_col,
             self.inst_basis, self.inst_term, self.inst_weight, self.inst_fx,
             self.deposit_weight, self.dep_rate_col, self.dep_rate_fixed, self.dep_spread,
-            self.capital, self.saving_sched, self.goal_target,
+            self.capital, self.saving_sched, np.ascontiguousarray(self.goal_target),  # one layout: one compile
             self.loan_to_equity, self.maintenance, self.deadline, self.sale_all, self.haircut,
             self.tier_days, self.tier_rates, self.margin_on_contrib,
             self.maturity_days, self.maturity_repay, self.extension_rate,

@@ -41,7 +41,8 @@ def multipliers_from_changes(changes: np.ndarray, n_days: int) -> np.ndarray:
     t = (np.arange(n_days) + 1) / DAYS_PER_MONTH
     m = np.minimum(np.floor(t).astype(np.int64), n_months - 1)
     frac = t - m
-    return np.exp(level[:, m] + changes[:, m] * frac)
+    # (take, not level[:, m]: the same numbers in C order, the layout the engine is compiled for)
+    return np.exp(np.take(level, m, axis=1) + np.take(changes, m, axis=1) * frac)
 
 
 class HomePriceBootstrap:
