@@ -24,7 +24,7 @@ ALLOWED = {
     "saving", "years", "price", "margin", "daily", "ALL", "YYYY-MM-DD", "START", "STOP", "STEP",
     "LOW", "HIGH", "PLAN", "PLANS", "FILE", "SYMBOL", "SOURCE", "SYMBOLS", "OUT", "UPSERT", "--help", "--lang",
     "critical", "error", "warning", "info", "debug", "uvicorn",  # log levels: values a user types
-    "fx", "rate", "cp949", "utf-8",  # --kind values and encodings
+    "fx", "rate", "cp949", "utf-8", "none",  # --kind values, encodings, "none" as typed
 }
 
 
@@ -108,6 +108,8 @@ RUNS: dict[str, list[list[str]]] = {
                      "--calendar", "XKRX"]],
     "data export": [["data", "export", "nosuch:sym"]],
     "warmup": [["warmup", "--help"]],
+    "colony": [["colony", "--scenario", "covid-2020", "--investors", "20000", "--seed", "1"],
+               ["colony", "--calibration", "--investors", "20000", "--seed", "1"]],
     "serve": [["serve", "--help"]],
 }
 

@@ -14,19 +14,17 @@ from rich.table import Table
 from gaemi.cli.lang import current_lang
 from gaemi.errors import GaemiError
 
-_ENGINE_COMMANDS = {"demo", "backtest", "simulate", "compare", "odds", "need"}
+_ENGINE_COMMANDS = {"demo", "backtest", "simulate", "compare", "odds", "need", "colony", "warmup"}
 
 
 def _first_run_notice(args) -> None:
-    """On a terminal, say that the first run compiles the engine instead of sitting silent."""
+    """On a terminal, an engine command that has to compile shows a spinner with the seconds elapsed
+    instead of sitting silent (docs/first-run.md); pipes and --json stay clean."""
     if not sys.stderr.isatty() or not any(a in _ENGINE_COMMANDS for a in list(args)[:3]):
         return
-    from gaemi._numba import engine_cache_is_cold
+    from gaemi.cli.warmup_cmd import show_compile_progress
 
-    if engine_cache_is_cold():
-        sys.stderr.write("gaemi: first run - compiling the simulation engine (about a minute on 2 cores; "
-                         "later runs start at once) ...\n")
-        sys.stderr.flush()
+    show_compile_progress()
 
 
 def _choose_lang(raw: list[str]) -> bool:
@@ -183,6 +181,9 @@ def demo(
 ) -> None:
     """Run every built-in plan over every rolling window of its horizon in the embedded history."""
     from gaemi.api import rolling
+    from gaemi.warmup import start_background
+
+    start_background()  # cold cache: compile the Monte Carlo models beside the demo (docs/first-run.md)
     from gaemi.config import builtin_plan_names, load_plan
 
     rows = []
@@ -420,7 +421,7 @@ def _progress_callback():
 
 MODEL_HELP = "bootstrap (stationary block bootstrap of history), garch (GJR-GARCH-t filtered historical " \
              "simulation), parametric (Student-t fitted to history), historical (rolling windows)."
-CHUNK_HELP = "Paths per chunk: memory stays bounded by it (docs/performance.md)."
+CHUNK_HELP = "Paths per chunk: memory and speed only, never the numbers (docs/performance.md)."
 
 
 def _mc_kwargs(model, paths, years, seed, scenario, scenario_day, chunk_size, workers, scheduler):
@@ -777,6 +778,8 @@ from gaemi.cli.serve_cmd import serve  # noqa: E402
 app.command()(serve)
 from gaemi.cli.warmup_cmd import warmup  # noqa: E402
 app.command()(warmup)
+from gaemi.cli.colony_cmd import colony  # noqa: E402
+app.command()(colony)
 from gaemi.cli.data_cmd import store_option  # noqa: E402
 app.callback()(store_option)  # `gaemi --store PATH simulate ...`
 

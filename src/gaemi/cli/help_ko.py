@@ -29,8 +29,8 @@ HELP_KO: dict[str, str] = {
     "Write a self-contained HTML report here.": "이 경로에 HTML 보고서(파일 하나)를 씁니다.",
     "Seed.": "난수 시드.",
     "Seed; the same seed gives the same numbers on any machine.": "난수 시드: 같은 시드면 어느 컴퓨터에서나 같은 숫자가 나옵니다.",
-    "Paths per chunk: memory stays bounded by it (docs/performance.md).":
-        "한 묶음에 계산할 미래 수: 메모리 사용량이 이 값으로 제한됩니다 (docs/performance.md).",
+    "Paths per chunk: memory and speed only, never the numbers (docs/performance.md).":
+        "한 묶음에 계산할 미래 수: 메모리와 속도만 바뀌고 숫자는 그대로입니다 (docs/performance.md).",
     "bootstrap (stationary block bootstrap of history), garch (GJR-GARCH-t filtered historical simulation), "
     "parametric (Student-t fitted to history), historical (rolling windows).":
         "bootstrap (과거 수익률 블록 재표집), garch (GJR-GARCH-t 필터링 과거 시뮬레이션), parametric (과거에 맞춘 "
@@ -162,6 +162,11 @@ def _all_help_ko() -> dict[str, str]:
     except ImportError:  # pragma: no cover
         HELP_KO_DATA = {}
     table.update({_norm(k): v for k, v in HELP_KO_DATA.items()})
+    try:
+        from gaemi.cli.colony_cmd import HELP_KO_COLONY
+    except ImportError:  # pragma: no cover
+        HELP_KO_COLONY = {}
+    table.update({_norm(k): v for k, v in HELP_KO_COLONY.items()})
     return table
 
 
