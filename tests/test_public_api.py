@@ -18,3 +18,16 @@ def test_import_has_no_heavy_side_effects():
     code = "import sys, gaemi; print(sorted(m for m in ('numba', 'pandas', 'duckdb', 'plotly') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60).stdout
     assert out.strip() == "[]"
+
+
+def test_gaemi_colony_is_callable_and_still_the_package():
+    """``gaemi.colony(...)`` runs the stress test (issue 17's API) and ``gaemi.colony`` stays the
+    package (``from gaemi.colony import ...`` and its modules)."""
+    import importlib
+
+    from gaemi.colony import ColonyResult, colony
+
+    res = gaemi.colony(scenario="kospi-limit-down", investors=2000, seed=3)
+    assert isinstance(res, ColonyResult)
+    assert res.summary() == colony(scenario="kospi-limit-down", investors=2000, seed=3).summary()
+    assert importlib.import_module("gaemi.colony.population").__name__ == "gaemi.colony.population"

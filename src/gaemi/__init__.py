@@ -12,6 +12,7 @@ Public API::
     gaemi.solve_need(plan, solve="saving", seed=1).summary()   # what would a safe plan need?
     gaemi.heat_from_sample().summary()
     gaemi.parse_money("1억 4천만")                 # 140000000
+    gaemi.colony(scenario="covid-2020", investors=200_000, seed=1).summary()   # the colony stress test
 
 Importing gaemi has no side effects; heavy modules load on first use.
 """
@@ -24,7 +25,7 @@ __all__ = [
     "__version__", "Plan", "load_plan", "backtest", "rolling", "simulate", "compare",
     "SimulationResult", "build_panel", "MarketPanel", "fund_report", "ConfigError", "DataError", "GaemiError",
     "odds_curve", "OddsCurve", "solve_need", "NeedResult", "heat_from_sample", "heat_from_store", "HeatResult",
-    "parse_money", "format_krw", "render_report",
+    "parse_money", "format_krw", "render_report", "colony", "ColonyResult",
 ]
 
 _LAZY = {
@@ -51,6 +52,8 @@ _LAZY = {
     "parse_money": ("gaemi.units", "parse_money"),
     "format_krw": ("gaemi.units", "format_krw"),
     "render_report": ("gaemi.reports", "render_report"),
+    "colony": ("gaemi.colony", None),  # the package itself, callable: gaemi.colony(...) runs the stress test
+    "ColonyResult": ("gaemi.colony", "ColonyResult"),
 }
 
 
@@ -63,5 +66,6 @@ def __getattr__(name: str):
         import importlib
 
         mod, attr = _LAZY[name]
-        return getattr(importlib.import_module(mod), attr)
+        module = importlib.import_module(mod)
+        return module if attr is None else getattr(module, attr)
     raise AttributeError(f"module 'gaemi' has no attribute {name!r}")
