@@ -346,20 +346,9 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
             first = results[k][0]
             results[k] = [ChunkStats(0, floats, ints, first.month_hist, sum(c.seconds for c in results[k]))]
         return results
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import as_completed
 
-    cluster = None
-    if scheduler:
-        client = _connect_scheduler(scheduler)
-    else:
-        try:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
-            client = Client(cluster)
-        except (OSError, TimeoutError) as err:
-            if cluster is not None:
-                cluster.close()
-            raise ConfigError("workers", workers, f"local worker processes that start ({err})") from err
+    client, cluster = open_client(workers, scheduler)
     try:
         scen_f = client.scatter(scen, broadcast=True)
         futures = {client.submit(run_chunk, specs, scen_f, a, b, n_months, bins, implementation, True, goals,
@@ -371,6 +360,25 @@ def _execute(specs: list[EngineSpec], scen, chunk_size: int, workers: int, sched
         if cluster is not None:
             cluster.close()
     return results
+
+
+def open_client(workers: int, scheduler: str | None):
+    """``(client, cluster)``: a dask client on the scheduler at ``scheduler`` (cluster None), or on a
+    new LocalCluster of ``workers`` single-threaded processes; a cluster that cannot start is a
+    ConfigError naming ``workers``. The caller closes both (the Monte Carlo runs and the colony)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        return _connect_scheduler(scheduler), None
+    cluster = None
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
+        return Client(cluster), cluster
+    except (OSError, TimeoutError) as err:
+        if cluster is not None:
+            cluster.close()
+        raise ConfigError("workers", workers, f"local worker processes that start ({err})") from err
 
 
 def _probe_scheduler(address: str, timeout: float) -> None:

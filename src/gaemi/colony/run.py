@@ -447,22 +447,9 @@ def open_shards(market: Market, params: ColonyParams, *, population=None, calibr
             return LocalShards([ShardRunner(market, params, population=piece(a, b)) for a, b in bounds])
         return LocalShards([ShardRunner(market, params, calibration=calibration, investors=investors, seed=seed,
                                         represented=represented, shard=(a, b)) for a, b in bounds])
-    from distributed import Client, LocalCluster
+    from gaemi.montecarlo import open_client
 
-    cluster = None
-    if scheduler:
-        from gaemi.montecarlo import _connect_scheduler
-
-        client = _connect_scheduler(scheduler)
-    else:
-        try:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
-            client = Client(cluster)
-        except (OSError, TimeoutError) as err:
-            if cluster is not None:
-                cluster.close()
-            raise ConfigError("workers", workers, f"local worker processes that start ({err})") from err
+    client, cluster = open_client(workers, scheduler)
     try:
         futures = []
         for a, b in bounds:
