@@ -2,7 +2,8 @@
 
 The limits are small so that every simulation a test (or the fuzz) can ask for is quick on 2
 cores: at most 1,024 paths, 3 years, 6,000 path-years a job, the bootstrap model only (the other
-models would compile their own kernels, a minute each on a fresh cache). No warm-up thread. The
+models would compile their own kernels, a minute each on a fresh cache), colony runs of at most
+5,000 agents. No warm-up thread. The
 store is pointed at a file that does not exist, so no test reads the user's data.
 """
 
@@ -14,6 +15,7 @@ SMALL_LIMITS = dict(
     max_paths=1024, default_paths=256, max_years=3, max_work=6_000, max_compare_plans=3,
     max_leverage_points=6, max_concurrent_jobs=1, max_queued_jobs=4, max_body_bytes=16_384,
     cache_mb=64, max_jobs_kept=64, wait_seconds=120, models=("bootstrap",), warm=(),
+    max_investors=5_000, default_investors=1_000,
 )
 
 

@@ -23,7 +23,7 @@ from gaemi.config.plan import Plan
 from gaemi.errors import ConfigError
 from gaemi.limits import MAX_AMOUNT
 from gaemi.web.jobs import JobManager, UnknownJob, error_dict, json_safe
-from gaemi.web.schemas import (ERRORS, CompareRequest, Health, HomeRequest, JobStatus,
+from gaemi.web.schemas import (ERRORS, ColonyRequest, CompareRequest, Health, HomeRequest, JobStatus,
                                OddsRequest, SimulateRequest)
 from gaemi.web.settings import WebSettings
 
@@ -246,8 +246,9 @@ def _cli(kind: str, plans: list[Plan], p: dict[str, Any]) -> list[str]:
 def _status(request: Request, job_id: str) -> dict[str, Any]:
     st = _jobs(request).status(job_id)
     base = f"/api/jobs/{job_id}"
-    st["links"] = {"self": base, "events": base + "/events", "report": base + "/report",
-                   "plan_toml": base + "/plan.toml"}
+    st["links"] = {"self": base, "events": base + "/events", "report": base + "/report"}
+    if st["kind"] != "colony":  # a colony job has no plan
+        st["links"]["plan_toml"] = base + "/plan.toml"
     return st
 
 
@@ -395,6 +396,80 @@ async def odds(request: Request, body: OddsRequest,
     return await _answer(request, "odds", {"plan": plan, **p}, [plan], wait)
 
 
+def check_colony(settings: WebSettings, body: ColonyRequest) -> dict[str, Any]:
+    """The colony job's parameters, checked as ``gaemi colony`` checks them (the colony's own
+    validators: scenario names, the shock object's buckets and days, dates) and against the server's
+    investor limit, before any job is queued. The shock object is kept as validated JSON (the cache
+    key); errors inside it are named ``shock.returns.kosdaq_theme`` etc."""
+    from gaemi.colony.api import check_impact, parse_curve
+    from gaemi.colony.calibration import load_calibration
+    from gaemi.colony.shock import make_shock
+    from gaemi.limits import whole_number
+
+    limit, var = settings.limit("max_investors")
+    investors = (min(settings.default_investors, int(limit)) if body.investors is None
+                 else whole_number("investors", body.investors))
+    if investors > limit:
+        raise _over("investors", body.investors if body.investors is not None else investors, limit, var,
+                    "investors (agents) per colony run")
+    impact = check_impact(body.impact)
+    curve = parse_curve(body.curve)
+    if body.shock is not None and not isinstance(body.shock, dict):
+        raise ConfigError("shock", type(body.shock).__name__, "a shock object (days and returns); never a file")
+    try:
+        sh = make_shock(scenario=body.scenario, shock=body.shock, start=body.start, end=body.end,
+                        calibration=load_calibration(None))
+    except ConfigError as err:
+        if body.shock is not None and body.scenario is None and body.start is None and body.end is None:
+            raise _prefix("shock", err) from None
+        raise
+    p: dict[str, Any] = {"investors": int(investors), "seed": settings.default_seed if body.seed is None
+                         else int(body.seed), "impact": float(impact), "curve": [float(x) for x in curve]}
+    if body.scenario is not None:
+        p["scenario"] = sh.name
+    elif body.shock is not None:
+        p["shock"] = json_safe(body.shock)
+        p["shock_name"] = sh.name
+    else:
+        p["from"], p["to"] = str(body.start), str(body.end)  # run as given, as the CLI does
+    return p
+
+
+def colony_cli(p: dict[str, Any]) -> list[str]:
+    """The ``gaemi colony`` command that gives a colony job's numbers (a custom shock saved as
+    ``NAME.toml``)."""
+    if "scenario" in p:
+        cmd = ["gaemi", "colony", "--scenario", p["scenario"]]
+    elif "shock" in p:
+        cmd = ["gaemi", "colony", "--shock", f"{p['shock_name']}.toml"]
+    else:
+        cmd = ["gaemi", "colony", "--from", p["from"], "--to", p["to"]]
+    curve = ",".join(_num(x) for x in p["curve"]) or "none"
+    return cmd + ["--investors", str(p["investors"]), "--seed", str(p["seed"]), "--impact", _num(p["impact"]),
+                  "--curve", curve, "--json"]
+
+
+@router.post("/colony", response_model=JobStatus, status_code=202,
+             responses={200: {"model": JobStatus, "description": "the answer (known, or waited for)"},
+                        413: ERRORS[413], 500: ERRORS[500], 503: ERRORS[503]})
+async def colony(request: Request, body: ColonyRequest,
+                 wait: bool = Query(False, description="wait for the result")) -> Response:
+    """The colony stress test: ``gaemi colony --json`` in ``result`` (a scenario, a shock object or a
+    window of history; investors bounded by the server's max_investors)."""
+    settings = _settings(request)
+    p = await _in_thread(check_colony, settings, body)
+    meta = {"params": dict(p), "cli": colony_cli(p)}
+    jobs = _jobs(request)
+    job_id = jobs.submit("colony", p, meta=meta)
+    if wait:
+        await jobs.wait(job_id)
+    job = jobs.get(job_id)
+    st = _status(request, job_id)
+    if job.state == "error" and wait:
+        return JSONBody({"error": job.error, "job": st}, status_code=500 if job.internal_error else 422)
+    return JSONBody(st, status_code=200 if job.state == "done" else 202)
+
+
 @router.get("/jobs/{job_id}", response_model=JobStatus, responses={404: ERRORS[404]})
 def job(request: Request, job_id: str) -> Response:
     """A job's state, progress (0..1) and, when done, its result (or its error)."""
@@ -456,12 +531,17 @@ def job_report(request: Request, job_id: str,
     cache = request.app.state.reports
     with request.app.state.report_lock:  # one page at a time (a report renders every chart)
         page = cache.get(key)
+        if page is None and job.kind == "colony":
+            from gaemi.reports.colony_report import render_colony_html
+
+            page = render_colony_html(job.objects["colony"], lang)  # as gaemi colony --report writes it
         if page is None:
             page = render_html(job.objects["results"], lang=lang, odds=job.objects.get("odds"))
             cache[key] = page
             while len(cache) > 4:
                 cache.pop(next(iter(cache)))
-    name = "-".join(p for p in job.meta["params"]["plans"])[:80]
+    name = ("-".join(p for p in job.meta["params"]["plans"]) if job.kind != "colony"
+            else job.objects["colony"].shock.name)[:80]
     return Response(page, media_type="text/html; charset=utf-8",
                     headers={"Content-Disposition": attachment(f"gaemi-{job.kind}-{name}.html")})
 
@@ -476,6 +556,8 @@ def job_plan_toml(request: Request, job_id: str,
     from gaemi.config import plan_to_toml
 
     job = _jobs(request).get(job_id)
+    if job.kind == "colony":
+        raise ConfigError("job_id", job_id, "a simulate, compare or odds job (a colony job has no plan)")
     plans = job.params["plans"] if "plans" in job.params else [job.params["plan"]]
     if index >= len(plans):
         raise ConfigError("index", index, f"0 to {len(plans) - 1} (the plans of this job)")

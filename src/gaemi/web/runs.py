@@ -73,7 +73,28 @@ def run_odds(params: dict, progress: Progress) -> tuple[dict, Any]:
     return curve.summary(), {"results": base, "odds": curve}
 
 
-RUNNERS = {"simulate": run_simulate, "compare": run_compare, "odds": run_odds}
+def run_colony(params: dict, progress: Progress) -> tuple[dict, Any]:
+    """``gaemi colony --json``: :func:`gaemi.colony.colony` called as the command calls it, and its
+    ``summary()``; the result object is kept for the report (``gaemi colony --report``)."""
+    from gaemi.colony.api import colony
+
+    impact, curve = params["impact"], params["curve"]
+    n_runs = 1 + (impact != 0.0) + len(set(curve) - {0.0, impact})
+    seen: list[str] = []
+
+    def update(label: str, day: int, days: int) -> None:
+        if label not in seen:
+            seen.append(label)
+        if days:
+            progress((len(seen) - 1 + min(1.0, day / days)) / n_runs)
+
+    res = colony(scenario=params.get("scenario"), shock=params.get("shock"), start=params.get("from"),
+                 end=params.get("to"), investors=params["investors"], seed=params["seed"], impact=impact,
+                 curve=",".join(repr(float(x)) for x in curve) or "none", progress=update)
+    return res.summary(), {"colony": res}
+
+
+RUNNERS = {"simulate": run_simulate, "compare": run_compare, "odds": run_odds, "colony": run_colony}
 
 
 # --------------------------------------------------------------------------- warm-up

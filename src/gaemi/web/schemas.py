@@ -80,6 +80,30 @@ class OddsRequest(MonteCarlo):
     family: Literal["margin", "daily"] = "margin"
 
 
+class ColonyRequest(_Request):
+    """``gaemi colony --json``'s options: exactly one shock (``scenario``, ``shock`` or ``from`` +
+    ``to``), and the run's investors, seed, impact scale and amplification curve."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, populate_by_name=True)
+
+    scenario: Optional[str] = Field(None, max_length=100, description="a named crash (GET /api/scenarios), "
+                                    "mapped onto the colony's buckets")
+    shock: Optional[dict[str, Any]] = Field(None, description="a custom shock as an object with the fields of a "
+                                            "shock file: {\"days\": N, \"returns\": {bucket: [N daily returns]}, "
+                                            "\"name\", \"title\", \"dates\"} (never a file path)")
+    start: Optional[str] = Field(None, alias="from", max_length=40, description="first session of a window of "
+                                 "history, YYYY-MM-DD (with to)")
+    end: Optional[str] = Field(None, alias="to", max_length=40, description="last session, inclusive")
+    investors: Optional[WholeNumber] = Field(None, ge=1, description="agents to draw (default: the server's "
+                                             "default_investors; at most its max_investors)")
+    seed: Optional[WholeNumber] = Field(None, ge=0, le=MAX_SEED, description="the same seed gives the same numbers "
+                                        "(default: the server's default_seed)")
+    impact: float = Field(1.0, ge=0, le=100, description="scale of every bucket's price-impact coefficient "
+                          "(0 = no feedback)")
+    curve: Union[str, list[Annotated[float, Strict()]]] = Field(
+        "0.5,2,4", description="extra impact scales of the amplification curve (\"none\" for none), each a full run")
+
+
 class HomeRequest(_Request):
     price: Union[float, str] = Field(description="home price: 1106000000, \"1,106,000,000\" or \"11억 600만\"")
     income: Union[float, str] = Field(description="annual household income, e.g. \"7000만\"")
@@ -102,7 +126,7 @@ class ErrorResponse(BaseModel):
 
 class JobStatus(BaseModel):
     id: str
-    kind: Literal["simulate", "compare", "odds"]
+    kind: Literal["simulate", "compare", "odds", "colony"]
     state: Literal["queued", "running", "done", "error"]
     progress: float = Field(ge=0, le=1)
     result: Optional[dict[str, Any]] = None

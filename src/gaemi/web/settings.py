@@ -24,6 +24,9 @@ max_body_bytes             65,536    GAEMI_WEB_MAX_BODY_BYTES         bytes of o
 cache_mb                   512       GAEMI_WEB_CACHE_MB               finished results kept in memory
 max_jobs_kept              1,024     GAEMI_WEB_MAX_JOBS_KEPT          finished jobs kept (ids)
 wait_seconds               120       GAEMI_WEB_WAIT_SECONDS           longest ``?wait=true`` answer
+max_investors              200,000   GAEMI_WEB_MAX_INVESTORS          agents of one colony run
+default_investors          20,000    GAEMI_WEB_DEFAULT_INVESTORS      agents when a colony request
+                                                                      omits it
 =========================  ========  ===============================  =============================
 
 ``GAEMI_WEB_MODELS`` (comma list, default all four) names the Monte Carlo models the server runs;
@@ -69,6 +72,8 @@ class WebSettings(BaseModel):
     max_jobs_kept: int = Field(1024, ge=1)
     wait_seconds: float = Field(120, gt=0)
     default_seed: int = Field(20251001, ge=0, lt=2**63)
+    max_investors: int = Field(200_000, ge=1, description="agents of one colony run (gaemi colony --investors)")
+    default_investors: int = Field(20_000, ge=1, description="agents of a colony request that gives none")
     models: tuple[str, ...] = MODELS
     warm: tuple[str, ...] = ("bootstrap", "parametric", "historical", "garch")
     chunk_size: int = Field(1024, ge=256, description="paths per progress step (numbers do not depend on it)")
@@ -130,6 +135,12 @@ class WebSettings(BaseModel):
             theirs = getattr(lib, fn)()
             if theirs < own:
                 return theirs, lib.ENV[key]
+        if name == "max_investors":  # the colony's own limit (GAEMI_MAX_INVESTORS)
+            from gaemi.colony.api import ENV_MAX_INVESTORS, max_investors
+
+            theirs = max_investors()
+            if theirs < own:
+                return theirs, ENV_MAX_INVESTORS
         return own, var
 
     def env_var(self, name: str) -> str:
@@ -138,8 +149,8 @@ class WebSettings(BaseModel):
     def public(self) -> dict[str, Any]:
         """The limits as a client sees them (``GET /api/limits``), effective values."""
         out: dict[str, Any] = self.model_dump(mode="json")
-        for name in _LIBRARY:
+        for name in (*_LIBRARY, "max_investors"):
             out[name] = self.limit(name)[0]
-        out["env"] = {name: self.limit(name)[1] if name in _LIBRARY else self.env_var(name)
-                      for name in self.model_fields}
+        out["env"] = {name: self.limit(name)[1] if name in (*_LIBRARY, "max_investors") else self.env_var(name)
+                      for name in type(self).model_fields}
         return out
