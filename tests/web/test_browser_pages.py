@@ -377,3 +377,43 @@ def test_phone_width_390(server, browser, shots, state):
     v.page.screenshot(path=str(shots / "heat-phone-ko.png"), full_page=True)
     v.check_clean()
     v.close()
+
+
+COLONY_CHARTS = ("chart-loss-decile", "chart-margin-balance", "chart-prices", "chart-forced-sales",
+                 "chart-amplification")
+
+
+def test_colony_scenario_runs_and_draws_the_reports_charts(server, browser, shots):
+    base, app = server
+    v = Visit(browser, base)
+    v.goto("/plan")
+    v.page.click("nav a[href='/colony']")
+    v.page.wait_for_url(re.compile(r".*/colony$"))
+    v.page.select_option("#scenario", "covid-2020")
+    v.page.fill("#investors", "2,000")
+    v.page.fill("#seed", "7")
+    v.page.screenshot(path=str(shots / "colony-form-ko.png"), full_page=True)
+    v.page.click("#colony-run")
+    v.page.wait_for_url(re.compile(r".*/results/[\w-]+$"))
+    v.wait_charts(COLONY_CHARTS)
+    jid = v.page.url.rsplit("/", 1)[1]
+    job = app.state.jobs.get(jid)
+    assert job.kind == "colony" and job.params["investors"] == 2000 and job.params["seed"] == 7
+    assert v.page.locator("#headline td").count() >= 10
+    v.page.screenshot(path=str(shots / "colony-results-ko.png"), full_page=True)
+    v.page.click("#lang-switch")
+    v.page.wait_for_selector("html[lang=en]", state="attached")
+    v.wait_charts(COLONY_CHARTS)
+    v.page.click("#lang-switch")
+    v.page.wait_for_selector("html[lang=ko]", state="attached")
+    v.check_clean()
+    v.close()
+    phone = Visit(browser, base, width=390, height=844)
+    phone.goto(f"/results/{jid}")
+    phone.wait_charts(COLONY_CHARTS)
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 391
+    phone.goto("/colony")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 391
+    phone.page.screenshot(path=str(shots / "colony-form-phone-ko.png"), full_page=True)
+    phone.check_clean()
+    phone.close()

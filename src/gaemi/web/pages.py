@@ -34,7 +34,8 @@ STATIC = HERE / "static"
 #: the files /static/ serves besides plotly.min.js (a fixed list: no path from a request reaches the disk)
 STATIC_FILES = {"app.css": "text/css; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
                 "favicon.svg": "image/svg+xml"}
-NAV = (("plan", "/plan"), ("leverage", "/leverage"), ("compare", "/compare"), ("heat", "/heat"))
+NAV = (("plan", "/plan"), ("leverage", "/leverage"), ("compare", "/compare"), ("heat", "/heat"),
+       ("colony", "/colony"))
 COOKIE_MAX_AGE = 365 * 24 * 3600
 #: how many of the runs these pages started are remembered (their plans, for the next pages)
 RUNS_KEPT = 256
@@ -495,6 +496,8 @@ def results_page(request: Request, job_id: str) -> HTMLResponse:
     kind = status.get("kind", "simulate")
     if kind == "odds":
         return _leverage_result(request, job_id, status)
+    if kind == "colony":
+        return _colony_result(request, job_id, status)
     job = _job_view(status)
     heading = word(lang, "cmp_heading" if kind == "compare" else "results_heading")
     ctx: dict[str, Any] = {"page": "compare" if kind == "compare" else "plan", "job": job, "heading": heading,
@@ -772,6 +775,153 @@ def heat_page(request: Request) -> HTMLResponse:
         gauges.append(item)
     return render(request, "heat.html", {"page": "heat", "title": word(lang, "heat_heading"), "gauges": gauges,
                                          "charts": any(g["chart"] for g in gauges)})
+
+
+# ----------------------------------------------------------------------------- colony
+COLONY_DEFAULTS = {"source": "scenario", "scenario": "covid-2020", "shock_text": "", "impact": "1",
+                   "investors": "", "seed": ""}
+COLONY_FIELDS = {"scenario": "scenario", "shock": "shock", "from": "scenario", "to": "scenario",
+                 "investors": "investors", "impact": "impact", "seed": "seed", "*": "form"}
+#: an example the shock box starts with (the shock file's own format, docs/colony.md)
+SHOCK_EXAMPLE = ('name = "theme-crash"\ndays = 3\n\n[returns]\nkosdaq_theme = [-0.15, -0.12, -0.10]\n'
+                 'kospi_small = [-0.05, -0.04, -0.03]\n')
+
+
+def _crash_names() -> list[str]:
+    from gaemi.scenarios import list_crashes
+
+    return [c.name for c in list_crashes()]
+
+
+def _colony_context(request: Request, values: dict[str, str], errors: dict[str, str],
+                    where: str = "") -> dict[str, Any]:
+    from gaemi.cli.words import CRASH_TITLES_KO
+
+    lang = page_lang(request)
+    crashes = [{"name": n, "title": CRASH_TITLES_KO.get(n, "") if lang == "ko" else ""} for n in _crash_names()]
+    limit = _limit(request, "max_investors", 200_000)
+    vals = dict(values)
+    if not vals.get("investors"):
+        vals["investors"] = f"{min(_limit(request, 'default_investors', 20_000), limit):,}"
+    if not vals.get("shock_text"):
+        vals["shock_text"] = SHOCK_EXAMPLE
+    return {"page": "colony", "title": word(lang, "colony_heading"), "job": None, "values": vals,
+            "errors": errors, "shock_where": where, "crashes": crashes, "limit": f"{limit:,}"}
+
+
+@router.get("/colony", response_class=HTMLResponse)
+def colony_page(request: Request, scenario: str | None = None) -> HTMLResponse:
+    """The colony stress test for supervisors: a named scenario or a shock of one's own, the impact
+    scale and the number of investors; runs as ``POST /api/colony``."""
+    values = dict(COLONY_DEFAULTS)
+    if scenario in _crash_names():
+        values["scenario"] = scenario
+    return render(request, "colony.html", _colony_context(request, values, {}))
+
+
+def _read_shock(text: str, errors: dict[str, str], lang: str) -> dict | None:
+    """The shock box's TOML as a mapping (the colony's own validator checks its fields when the API
+    receives it); a text that is not TOML is an error next to the box."""
+    import tomllib
+
+    if not text.strip():
+        errors["shock"] = word(lang, "err_shock_empty")
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        errors["shock"] = word(lang, "err_toml")
+        return None
+
+
+@router.post("/colony", response_class=HTMLResponse)
+async def colony_submit(request: Request) -> Response:
+    from gaemi.errors import GaemiError
+    from gaemi.web import api, schemas
+    from pydantic import ValidationError
+
+    lang = page_lang(request)
+    form = await request.form()
+    values = {k: forms._text(form, k) for k in ("source", "scenario", "impact", "investors", "seed")}
+    values["shock_text"] = str(form.get("shock_text") or "")[:60_000]
+    upload = form.get("shock_file")
+    if upload is not None and hasattr(upload, "read"):
+        raw = await upload.read()
+        if raw:
+            values["shock_text"] = raw.decode("utf-8", errors="replace")[:60_000]
+            values["source"] = "shock"
+    errors: dict[str, str] = {}
+    where = ""
+    body: dict[str, Any] = {}
+    if values["source"] == "shock":
+        shock = _read_shock(values["shock_text"], errors, lang)
+        body["shock"] = shock
+    elif values["scenario"] in _crash_names():
+        body["scenario"] = values["scenario"]
+    else:
+        errors["scenario"] = word(lang, "err_choice")
+    limit = _limit(request, "max_investors", 200_000)
+    investors = _read_number(values, errors, "investors", lang, 1, limit, whole=True, required=False)
+    impact = _read_number(values, errors, "impact", lang, 0, 100, required=False)
+    if "impact" in errors:
+        errors["impact"] = word(lang, "err_impact")
+    if "investors" in errors and values.get("investors") and forms._parse_number(values["investors"]) is not None:
+        errors["investors"] = word(lang, "err_investors_max", limit=f"{limit:,}")
+    seed = _seed(values, errors, lang)
+    if not errors:
+        body.update({"investors": investors, "seed": seed, "impact": 1.0 if impact is None else impact})
+        try:
+            req = schemas.ColonyRequest.model_validate(body)
+            resp = await api.colony(request, req, wait=False)
+        except ValidationError as err:
+            first = err.errors()[0]
+            errors[_form_field(str(first.get("loc", ("form",))[0]), COLONY_FIELDS)] = word(lang, "err_invalid")
+        except GaemiError as err:
+            field = str(getattr(err, "field", "") or "")
+            if field.startswith("shock"):
+                errors["shock"] = word(lang, "err_shock")
+                where = field[len("shock."):] if field.startswith("shock.") else field
+                if lang == "en" and getattr(err, "allowed", None):
+                    where += f" — allowed: {err.allowed}"
+            else:
+                errors.update(_refusal(request, err, lang, COLONY_FIELDS))
+        else:
+            return RedirectResponse(f"/results/{json.loads(resp.body)['id']}", status_code=303)
+    return render(request, "colony.html", _colony_context(request, values, errors, where), status_code=422)
+
+
+def _colony_view(result, lang: str) -> dict[str, Any]:
+    """The colony report's own rows, sentences and figures (:mod:`gaemi.reports.colony_report`)."""
+    from gaemi.reports import colony_report as C
+
+    s = result.summary()
+    sh = result.shock
+    if sh.kind == "file":
+        shock = {"file": True, "name": sh.name, "title": sh.title, "days": sh.days}
+    else:
+        shock = {"file": False, "line": C.shock_line(result, lang)}
+    figs = [("chart-loss-decile", C.decile_figure(s, lang), [C._s(lang, "c_decile_note")]),
+            ("chart-margin-balance", C.margin_figure(result, s, lang), [C._s(lang, "c_margin_note")]),
+            ("chart-prices", C.prices_figure(result, s, lang), [C._s(lang, "c_prices_note")]),
+            ("chart-forced-sales", C.forced_figure(result, s, lang), [C._s(lang, "c_forced_note")]),
+            ("chart-amplification", C.amplification_figure(s, lang), [C._s(lang, "c_amp_note")])]
+    return {"colony": {"shock": shock, "run": C.run_line(s, lang), "sentences": C.sentences(s, lang),
+                       "rows": C.headline_rows(s, lang),
+                       "warnings": [w["message_ko"] if lang == "ko" else w["message"] for w in s["warnings"]]},
+            "charts": _chart_items(figs)}
+
+
+def _colony_result(request: Request, job_id: str, status: dict[str, Any]) -> HTMLResponse:
+    lang = page_lang(request)
+    job = _job_view(status)
+    ctx: dict[str, Any] = {"page": "colony", "title": word(lang, "col_result_heading"), "job": job}
+    if job["state"] == "error":
+        ctx["job_error"] = _job_error(lang, status, "/colony")
+    elif job["state"] == "done":
+        ctx.update(_colony_view(_objects(request, job_id)["colony"], lang))
+        ctx["links"] = {"report": f"/api/jobs/{job_id}/report?{urlencode({'lang': lang})}"}
+        ctx["cli"] = _cli(status)
+    return render(request, "colony.html", ctx)
 
 
 __all__ = ["router", "page_lang"]
