@@ -721,20 +721,6 @@ def _heat_sample():
     return heat_from_sample()
 
 
-def _heat_figure(series, title: str, lang: str):
-    import plotly.graph_objects as go
-
-    from gaemi.reports import figures as F
-
-    fig = go.Figure(go.Scatter(x=[d.strftime("%Y-%m-%d") for d in series.index], y=series.to_numpy(dtype=float),
-                               mode="lines" if series.size > 1 else "markers", line=dict(color=F.COLORS[0], width=1.5),
-                               marker=dict(size=9), name=title, hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    F._layout(fig, title, word(lang, "heat_x"), word(lang, "heat_y"), height=360)
-    fig.update_layout(showlegend=False)
-    fig.update_yaxes(tickformat=".0%")
-    return fig
-
-
 def _heat_words(res, attr: str, gauge: str, lang: str) -> str:
     """A gauge's words from the heat module in ``lang`` (its ``{"en", "ko"}`` texts: the result's
     ``notes``/``missing``, or :data:`gaemi.heat.text.NAMES` with ``res=None``); "" where it has none."""
@@ -751,30 +737,63 @@ def _heat_words(res, attr: str, gauge: str, lang: str) -> str:
     return v.get(lang, "") if isinstance(v, dict) else ""
 
 
+HEAT_SOURCES = ("sample", "store")
+
+
+def _heat_store(lang: str):
+    """(HeatResult or None, why not): the gauges from the server's own store (``GAEMI_STORE``, never
+    a path from the client), or the reason there are none in ``lang`` (the heat library's words)."""
+    from gaemi.data.store import resolve_path
+    from gaemi.errors import GaemiError
+    from gaemi.heat import heat_from_store
+
+    store = resolve_path(None)
+    if not store.exists():
+        return None, word(lang, "heat_no_store", cmd="`gaemi data fetch upbit ALL`")
+    try:
+        return heat_from_store(store, lang=lang), ""
+    except GaemiError as err:  # nothing to compute: the library says what to fetch, in ``lang``
+        return None, f"{word(lang, 'heat_store_empty')} {getattr(err, 'allowed', '') or ''}".strip()
+    except Exception:  # a store another program holds, or a damaged file
+        import logging
+
+        logging.getLogger("gaemi.web").exception("heat: the store %s could not be read", store)
+        return None, word(lang, "heat_store_error")
+
+
 @router.get("/heat", response_class=HTMLResponse)
-def heat_page(request: Request) -> HTMLResponse:
-    """The heat gauges from the embedded sample, as charts, with what each one covers."""
+def heat_page(request: Request, source: str = "sample") -> HTMLResponse:
+    """The heat gauges as charts (the heat report's own figures and table), from the embedded sample
+    or, with ``?source=store``, from the server's store; where the store lacks data the page says why
+    (the heat library's ``missing`` texts)."""
     from gaemi.heat import GAUGES
-    from gaemi.reports.i18n import fmt_pct
+    from gaemi.reports.heat_report import gauge_figure, table_rows
 
     lang = page_lang(request)
-    res = _heat_sample()
+    source = source if source in HEAT_SOURCES else "sample"
+    reason = ""
+    if source == "store":
+        res, reason = _heat_store(lang)
+    else:
+        res = _heat_sample()
     gauges = []
-    for g in GAUGES:
-        s = res.series.get(g)
-        title = _heat_words(res, "names", g, lang) or _heat_words(None, "", g, lang) or word(lang, f"g_{g}")
-        note = _heat_words(res, "notes", g, lang) or word(lang, f"n_{g}")
-        n = 0 if s is None else int(s.size)
-        item = {"key": g, "title": title, "days": f"{n:,}", "note": note, "chart": None,
-                "missing": _heat_words(res, "missing", g, lang) if not n else "",
-                "period": "—", "last": "—", "median": "—", "max": "—"}
-        if n:
-            item.update(period=f"{s.index[0]:%Y-%m-%d} ~ {s.index[-1]:%Y-%m-%d}", last=fmt_pct(float(s.iloc[-1]), 1),
-                        median=fmt_pct(float(s.median()), 1), max=fmt_pct(float(s.max()), 1))
-            item["chart"] = _chart_items([(f"chart-heat-{g}", _heat_figure(s, title, lang), [])])[0]
-        gauges.append(item)
+    if res is not None:
+        header, rows = table_rows(res, lang)
+        for g, row in zip(GAUGES, rows):
+            s = res.series.get(g)
+            n = 0 if s is None else int(s.size)
+            title = res.title(g, lang)
+            item = {"key": g, "name": row[0], "title": title, "row": row[1:], "chart": None,
+                    "note": _heat_words(res, "notes", g, lang) or word(lang, f"n_{g}"),
+                    "missing": _heat_words(res, "missing", g, lang) if not n else ""}
+            if n:
+                item["chart"] = _chart_items([(f"chart-heat-{g}", gauge_figure(res, g, lang), [])])[0]
+            gauges.append(item)
+    else:
+        header = []
     return render(request, "heat.html", {"page": "heat", "title": word(lang, "heat_heading"), "gauges": gauges,
-                                         "charts": any(g["chart"] for g in gauges)})
+                                         "header": header, "source": source, "sources": HEAT_SOURCES,
+                                         "reason": reason, "charts": any(g["chart"] for g in gauges)})
 
 
 # ----------------------------------------------------------------------------- colony

@@ -234,6 +234,13 @@ WORDS: dict[str, dict[str, str]] = {
         "heat_intro": "신문이 인용하는 투기 과열 지표를 내장 표본 데이터로 계산했습니다. 표본은 일부 시장만 담고 "
                       "있어 아래 설명을 함께 읽어 주세요.",
         "heat_source_sample": "내장 표본",
+        "heat_source": "자료",
+        "heat_intro_store": "신문이 인용하는 투기 과열 지표를 이 서버의 데이터 저장소에 있는 자료로 계산했습니다. "
+                            "저장된 시장만큼만 계산되니 아래 설명을 함께 읽어 주세요.",
+        "heat_no_store": "이 서버에는 데이터 저장소가 없습니다. 서버에서 {cmd}로 자료를 받으면 여기에 나옵니다.",
+        "heat_store_error": "이 서버의 데이터 저장소를 읽을 수 없습니다.",
+        "heat_store_empty": "저장소로 지표를 계산할 수 없습니다:",
+        "heat_none_store": "저장소에 이 지표를 계산할 데이터가 없습니다.",
         "heat_source_store": "내 컴퓨터의 데이터 저장소",
         "heat_last": "마지막 값",
         "heat_median": "중앙값",
@@ -454,6 +461,13 @@ WORDS: dict[str, dict[str, str]] = {
         "heat_intro": "The speculation gauges the press quotes, computed from the embedded sample. The sample covers "
                       "only some markets: read each gauge's note.",
         "heat_source_sample": "embedded sample",
+        "heat_source": "Data",
+        "heat_intro_store": "The speculation gauges the press quotes, computed from this server's data store. Only the "
+                            "stored markets count: read each gauge's note.",
+        "heat_no_store": "This server has no data store. Fetch data on the server with {cmd} and it shows here.",
+        "heat_store_error": "This server's data store cannot be read.",
+        "heat_store_empty": "The store cannot give any gauge:",
+        "heat_none_store": "The store has no data for this gauge.",
         "heat_source_store": "the local data store",
         "heat_last": "Last",
         "heat_median": "Median",
