@@ -535,17 +535,34 @@ def _plan_choice(request: Request, value: str) -> Any:
     return None
 
 
-LEVERAGE_DEFAULTS = {"lev_from": "0", "lev_to": "3", "lev_step": "0.5", "paths": "1000", "seed": ""}
+LEVERAGE_DEFAULTS = {"lev_from": "0", "lev_to": "3", "lev_step": "0.5", "paths": "1000", "seed": "",
+                     "model": "bootstrap", "family": "margin"}
 LEVERAGE_FIELDS = {"plan": "plan", "leverage": "lev_step", "paths": "paths", "years": "plan", "seed": "seed",
-                   "*": "plan"}
+                   "model": "model", "family": "family", "*": "plan"}
 
 
 def _choice_context(request: Request, page: str, values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
     chosen = [v[4:] for v in values.values() if isinstance(v, str) and v.startswith("job:")]
     own = _own_plan(request, chosen[0] if chosen else None)
     lang = page_lang(request)
+    served = getattr(_settings(request), "models", None)  # the models this server runs
     return {"page": page, "title": word(lang, "nav_leverage" if page == "leverage" else "cmp_heading"),
-            "job": None, "values": values, "errors": errors, "own": own, "base_names": forms.base_names()}
+            "job": None, "values": values, "errors": errors, "own": own, "base_names": forms.base_names(),
+            "models": [m for m in forms.model_names() if not served or m in served],
+            "crashes": forms.crash_names()}
+
+
+def _run_choice(request: Request, values: dict[str, str], errors: dict[str, str], lang: str,
+                paths: int | None) -> dict[str, Any]:
+    """The Monte Carlo model (one this server runs); with the historical model no paths are sent
+    (one future per monthly start), as the CLI requires."""
+    served = getattr(_settings(request), "models", None) or forms.model_names()
+    out: dict[str, Any] = {"model": values.get("model") or "bootstrap", "paths": paths}
+    if out["model"] not in served or out["model"] not in forms.model_names():
+        errors["model"] = word(lang, "err_choice")
+    if out["model"] == "historical":
+        out["paths"] = None
+    return out
 
 
 @router.get("/leverage", response_class=HTMLResponse)
@@ -600,9 +617,13 @@ async def leverage_submit(request: Request) -> Response:
     seed = _seed(values, errors, lang)
     if a is not None and b is not None and b < a:
         errors["lev_to"] = word(lang, "err_ge", limit=forms._num(a))
+    run = _run_choice(request, values, errors, lang, paths)
+    family = values.get("family") or "margin"
+    if family not in ("margin", "daily"):
+        errors["family"] = word(lang, "err_choice")
     if not errors:
-        body = {"plan": plan, "leverage": f"{forms._num(a)}:{forms._num(b)}:{forms._num(step)}", "paths": paths,
-                "seed": seed, "model": "bootstrap"}
+        body = {"plan": plan, "leverage": f"{forms._num(a)}:{forms._num(b)}:{forms._num(step)}", "seed": seed,
+                "family": family, **run}
         try:
             job_id = await _submit(request, "odds", body, lang, LEVERAGE_FIELDS)
         except Refused as err:
@@ -677,14 +698,15 @@ def _leverage_result(request: Request, job_id: str, status: dict[str, Any]) -> H
 
 
 COMPARE_KEYS = ("plan0", "plan1", "plan2", "plan3")
-COMPARE_FIELDS = {"plans": "plans", "paths": "paths", "years": "plans", "seed": "seed", "*": "plans"}
+COMPARE_FIELDS = {"plans": "plans", "paths": "paths", "years": "plans", "seed": "seed", "model": "model",
+                  "scenario": "scenario", "scenario_day": "scenario", "*": "plans"}
 
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, job: str | None = None) -> HTMLResponse:
     own = _own_plan(request, job)
     values = {"plan0": f"job:{job}" if own else forms.DEFAULT_BASE, "plan1": "safe", "plan2": "", "plan3": "",
-              "paths": "1000", "seed": ""}
+              "paths": "1000", "seed": "", "model": "bootstrap", "scenario": ""}
     return render(request, "compare.html", _choice_context(request, "compare", values, {}))
 
 
@@ -692,7 +714,7 @@ def compare_page(request: Request, job: str | None = None) -> HTMLResponse:
 async def compare_submit(request: Request) -> Response:
     lang = page_lang(request)
     form = await request.form()
-    values = {k: forms._text(form, k) for k in (*COMPARE_KEYS, "paths", "seed")}
+    values = {k: forms._text(form, k) for k in (*COMPARE_KEYS, "paths", "seed", "model", "scenario")}
     errors: dict[str, str] = {}
     chosen = [values[k] for k in COMPARE_KEYS if values[k]]
     plans = [_plan_choice(request, v) for v in chosen]
@@ -702,10 +724,14 @@ async def compare_submit(request: Request) -> Response:
         errors["plans"] = word(lang, "err_compare_count")
     paths = _read_number(values, errors, "paths", lang, 1, _limit(request, "max_paths", 100_000), whole=True)
     seed = _seed(values, errors, lang)
+    run = _run_choice(request, values, errors, lang, paths)
+    scenario = values.get("scenario") or None
+    if scenario is not None and scenario not in forms.crash_names():
+        errors["scenario"] = word(lang, "err_choice")
     if not errors:
         try:
-            job_id = await _submit(request, "compare", {"plans": plans, "paths": paths, "seed": seed,
-                                                        "model": "bootstrap"}, lang, COMPARE_FIELDS)
+            job_id = await _submit(request, "compare", {"plans": plans, "seed": seed, "scenario": scenario, **run},
+                                   lang, COMPARE_FIELDS)
         except Refused as err:
             errors.update({("plans" if k == "form" else k): v for k, v in err.errors.items()})
         else:
