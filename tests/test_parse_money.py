@@ -88,3 +88,18 @@ income = "7,000만"
     p = load_plan(str(f))
     assert p.investor.capital == 140_000_000 and p.investor.monthly_saving == 1_500_000
     assert p.goal.price == 1_106_000_000 and p.goal.income == 70_000_000
+
+
+def test_amounts_are_bounded_before_arithmetic():
+    """The largest amount is gaemi.limits.MAX_AMOUNT (1,000조): it is accepted, one won more is not;
+    text longer than 64 characters and huge integers are refused without echoing them whole."""
+    from gaemi.errors import ConfigError
+    from gaemi.limits import MAX_AMOUNT
+    from gaemi.units import parse_money
+
+    assert parse_money("1000조") == MAX_AMOUNT
+    assert parse_money(int(MAX_AMOUNT)) == MAX_AMOUNT
+    for bad in ("1000조 1", int(MAX_AMOUNT) + 1, "9" * 400, 10**5000):
+        with pytest.raises(ConfigError) as e:
+            parse_money(bad, "capital")
+        assert e.value.field == "capital" and len(str(e.value)) < 300
