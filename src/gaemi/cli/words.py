@@ -284,14 +284,20 @@ def money_prose(x: float | None, currency: str = "KRW") -> str:
 
 
 # ----------------------------------------------------------------------------- errors
-_ALLOWED_KO = [  # (English phrase, Korean) applied in order to an error's "allowed" text
+_ALLOWED_KO = [  # (English phrase, Korean) for an error's "allowed" text; longest phrases apply first
     ("a built-in plan name or a TOML file", "내장 계획 이름 또는 TOML 파일"), ("a TOML file", "TOML 파일"),
     ("an amount >= 0 such as", "0 이상의 금액, 예:"), ("an amount > 0 such as", "0보다 큰 금액, 예:"),
-    (" or ", " 또는 "), ("a number", "숫자"), ("an integer", "정수"), ("a whole number", "정수"),
-    ("between", "범위"), ("at least", "최소"), ("at most", "최대"), ("one of", "다음 중 하나"),
-    ("a built-in plan name or a TOML file", "내장 계획 이름 또는 TOML 파일"), ("a TOML file", "TOML 파일"),
+    ("an amount of at most", "최대 금액"),
+    ("a date within the data,", "데이터 기간 안의 날짜:"), ("within the data", "데이터 기간 안"),
+    ("(the limit; raise it deliberately with", "(한도; 일부러 늘리려면"),
+    ("a symbol in the local store", "로컬 저장소의 종목"), ("to use another series, fetch it", "다른 시계열은 받아 오거나"),
+    ("import a CSV", "CSV를 가져오세요"), ("with STEP > 0 and STOP >= START", "(STEP > 0, STOP >= START)"),
+    ("a list like", "목록, 예:"), ("did you mean", "혹시"), ("a whole number", "정수"),
+    (" or ", " 또는 "), ("a number", "숫자"), ("an integer", "정수"),
+    ("between", "범위"), ("at least", "최소"), ("at most", "최대"), ("one of", "다음 중 하나:"),
     ("years", "년"), ("a date", "날짜"), ("a fraction", "비율"),
 ]
+_ALLOWED_KO.sort(key=lambda pair: -len(pair[0]))
 
 
 def error_line(line: str, error: BaseException | None = None) -> str:
