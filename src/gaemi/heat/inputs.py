@@ -258,7 +258,7 @@ def store_inputs(path=None) -> HeatInputs:
             def add(parts):
                 if not parts:
                     return None
-                return pd.concat(parts, axis=1).sum(axis=1, min_count=1).dropna()
+                return pd.concat(parts, axis=1, sort=True).sum(axis=1, min_count=1).dropna()
 
             return add(total), add(btc), add(eth), counts, estimated
 
@@ -274,7 +274,7 @@ def store_inputs(path=None) -> HeatInputs:
                 stock_parts.append(load_series(emb)["value"].dropna())
                 stock_en.append(f"embedded {emb.upper()}")
                 stock_ko.append(f"내장 {ko}")
-        stocks = pd.concat(stock_parts, axis=1).dropna().sum(axis=1)
+        stocks = pd.concat(stock_parts, axis=1, sort=True).dropna().sum(axis=1)
         krw_btc = st.bars("upbit:BTC/KRW")["close"] if "upbit:BTC/KRW" in by else None
         usd_btc = st.bars("binance:BTC/USDT")["close"] if "binance:BTC/USDT" in by else None
         if "yahoo:USDKRW" in by:
@@ -333,8 +333,8 @@ def store_inputs(path=None) -> HeatInputs:
             + ("" if all(c in etf_t for c in LEVERAGED) else "; `krx:122630`과 `krx:252670`이 필요") + "."),
     }
     lev_parts = [etf_t[c] for c in LEVERAGED if c in etf_t]
-    lev = pd.concat(lev_parts, axis=1).dropna().sum(axis=1) if len(lev_parts) == 2 else None
-    allk = pd.concat(list(etf_t.values()), axis=1).dropna().sum(axis=1) if lev is not None else None
+    lev = pd.concat(lev_parts, axis=1, sort=True).dropna().sum(axis=1) if len(lev_parts) == 2 else None
+    allk = pd.concat(list(etf_t.values()), axis=1, sort=True).dropna().sum(axis=1) if lev is not None else None
     titles: dict[str, Title] = {
         "turnover_ratio": T.title_store_turnover(kc),
         "altcoin_share_kr": T.title_store_altcoin(kc, ke is not None, "KRW"),
