@@ -30,6 +30,7 @@ def test_every_command_has_json():
 @pytest.mark.parametrize("args, field", [
     (["simulate", "nope", "--json"], "plan"),
     (["compare", "safe", "nope", "--json"], "plan"),
+    (["compare", "safe", "--json"], "plans"),
     (["backtest", "safe", "--start", "1800-01-01", "--json"], "start"),
     (["fund", "--underlying", "zz", "--leverage", "2", "--json"], "asset"),
     (["home", "--price", "11억 억", "--income", "1", "--json"], "price"),

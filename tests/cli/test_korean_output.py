@@ -22,7 +22,7 @@ ALLOWED = {
     "kr-2025-10", "yahoo", "upbit", "bithumb", "binance", "krx", "swap", "futures", "docs", "md", "csv",
     "html", "toml", "json", "stdout", "GAEMI_LANG", "GAEMI_STORE", "L", "P", "t", "x", "y", "k", "M",
     "saving", "years", "price", "margin", "daily", "ALL", "YYYY-MM-DD", "START", "STOP", "STEP",
-    "LOW", "HIGH", "PLAN", "PLANS", "FILE", "SYMBOL", "SOURCE", "SYMBOLS", "OUT", "UPSERT", "--help", "--lang",
+    "LOW", "HIGH", "START:STOP:STEP", "LOW:HIGH", "PLAN", "PLANS", "FILE", "SYMBOL", "SOURCE", "SYMBOLS", "OUT", "UPSERT", "--help", "--lang",
     "critical", "error", "warning", "info", "debug", "uvicorn",  # log levels: values a user types
     "fx", "rate", "cp949", "utf-8", "none",  # --kind values, encodings, "none" as typed
 }
@@ -162,12 +162,18 @@ def test_every_help_text_has_korean():
 @pytest.mark.parametrize("args", [
     ["simulate", "safe", "--paths", "abc"], ["simulate", "safe", "--pathz", "3"], ["simulate"],
     ["simulate", "nosuchplan"], ["home", "--price", "11억 억", "--income", "1"], ["nosuchcommand"],
+    ["compare", "safe"], ["odds", "safe", "--leverage", "5:1:1"], ["backtest", "safe", "--start", "1800-01-01"],
 ])
 def test_korean_errors(args):
     r = _run(args)
     assert r.exit_code == 2
     assert r.stderr.startswith("오류: "), r.stderr
     assert english_words(r.stderr, set(args)) == [], r.stderr
+    r = _run([*args, "--json"])  # under --json the message is in the run's language too
+    if r.stdout.strip():
+        import json
+
+        assert english_words(json.loads(r.stdout)["error"]["message"], set(args)) == [], r.stdout
 
 
 def test_the_allow_list_catches_english():

@@ -150,8 +150,8 @@ def fail(message: str, error: BaseException | None = None) -> None:
     from gaemi.cli.words import error_line, t
 
     line = " ".join(str(message).split())
-    if _json_wanted():
-        emit_json(error_payload(line, error))
+    if _json_wanted():  # the message in the language of the run; field/value/allowed stay data
+        emit_json(error_payload(error_line(line, error), error))
     err.print(Text(t("error"), style="bold red") + Text(error_line(line, error)), soft_wrap=True,
               highlight=False)
     raise typer.Exit(2)
@@ -592,9 +592,13 @@ def compare(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Plans side by side on the same futures (common random numbers)."""
+    from gaemi.errors import ConfigError
     from gaemi.montecarlo import compare as run_compare
 
     lang = current_lang()
+    if len(plans) < 2:
+        error = ConfigError("plans", " ".join(plans), "two or more plans to compare (gaemi simulate runs one)")
+        fail(str(error), error)
     _check_report(report)
     update, prog = _progress_callback()
     try:

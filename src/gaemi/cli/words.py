@@ -292,6 +292,7 @@ _ALLOWED_KO = [  # (English phrase, Korean) for an error's "allowed" text; longe
     ("(the limit; raise it deliberately with", "(한도; 일부러 늘리려면"),
     ("a symbol in the local store", "로컬 저장소의 종목"), ("to use another series, fetch it", "다른 시계열은 받아 오거나"),
     ("import a CSV", "CSV를 가져오세요"), ("with STEP > 0 and STOP >= START", "(STEP > 0, STOP >= START)"),
+    ("two or more plans to compare (gaemi simulate runs one)", "비교할 계획 둘 이상 (하나는 gaemi simulate로 실행)"),
     ("a list like", "목록, 예:"), ("did you mean", "혹시"), ("a whole number", "정수"),
     (" or ", " 또는 "), ("a number", "숫자"), ("an integer", "정수"),
     ("between", "범위"), ("at least", "최소"), ("at most", "최대"), ("one of", "다음 중 하나:"),
