@@ -53,7 +53,7 @@ def _money(v):
 
 #: a money amount in the plan's currency, up to MAX_AMOUNT (gaemi.limits); text such as
 #: "1억 4천만" is read exactly (gaemi.units.parse_money)
-Money = Annotated[float, BeforeValidator(_money), Field(le=MAX_AMOUNT)]
+Money = Annotated[float, BeforeValidator(_money, json_schema_input_type=float | str), Field(le=MAX_AMOUNT)]
 #: true or false only (not "yes", not 1)
 Flag = Annotated[bool, Strict()]
 
