@@ -748,7 +748,7 @@ def home(
     if json_out:
         emit_json(d)
         return
-    from gaemi.cli.words import money_prose
+    from gaemi.cli.words import money_prose, word
 
     cur = d.get("currency") or "KRW"
     table = Table(title=t("home_title", price=money_prose(price, cur), income=money_prose(income, cur),
@@ -758,16 +758,9 @@ def home(
     for k in ("ltv_limit", "cap_limit", "dsr_limit", "max_loan", "acquisition_costs", "cash_needed"):
         v = d[k]
         table.add_row(t("h_" + k), t("no_cap") if v is None else money_prose(v, cur))
-    binding = str(a.binding)
-    table.add_row(t("h_binding"), t("bind_" + binding) if ("bind_" + binding) in _words_keys() else binding)
+    table.add_row(t("h_binding"), word("bind_" + str(a.binding), str(a.binding)))
     table.add_row(t("h_stress_rate"), pct(a.stress_rate, 2))
     out.print(table)
-
-
-def _words_keys() -> set[str]:
-    from gaemi.cli.words import WORDS
-
-    return set(WORDS["en"])
 
 
 from gaemi.cli.data_cmd import data_app, list_cmd  # noqa: E402

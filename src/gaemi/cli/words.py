@@ -250,6 +250,11 @@ def t(key: str, **values: Any) -> str:
     return s.format(**values) if values else s
 
 
+def word(key: str, default: str) -> str:
+    """The string ``key`` in the current language, or ``default`` when there is no such word."""
+    return WORDS[current_lang()].get(key, default)
+
+
 def kind(name: str) -> str:
     return KINDS[current_lang()].get(name, name)
 
