@@ -186,6 +186,15 @@ class ColonyResult:
             out.append({"code": "no_loss", "message": "The shock causes no loss without feedback: the amplification "
                                                       "is not defined.",
                         "message_ko": "피드백 없이는 이 충격으로 손실이 나지 않아 증폭 배율을 정할 수 없습니다."})
+        amp = self.amplification
+        if amp is not None and amp < 1 and tuple(getattr(self.params, "dip_behaviours", ()) or ()):
+            out.append({"code": "dip_buying_outweighs_selling",
+                        "message": f"Amplification {amp:.3f} is below 1: the modelled dip-buying bought more than "
+                                   "the colony's forced and voluntary sales sold, so the feedback softened the fall. "
+                                   "The selling alone deepens it; dip-buying is an assumption (docs/colony.md).",
+                        "message_ko": f"증폭 배율 {amp:.3f}이 1보다 작습니다: 모형의 저가 매수가 반대매매와 스스로 판 "
+                                      "물량보다 많아 되먹임이 하락을 줄였습니다. 매도만 보면 하락을 키웁니다; 저가 매수는 "
+                                      "데이터에 맞춘 값이 아닌 가정입니다."})
         if self.shock.kind == "history" and self.generated:
             m = self.margin_as_of or {}
             out.append({"code": "population_as_of",
@@ -208,6 +217,9 @@ class ColonyResult:
         return {
             "params": p,
             "impact_law": "i = K * Y * sigma_daily * sqrt(min(|net sold| / daily turnover, q_max)); price x exp(-i)",
+            "not_fitted": ("Price-impact coefficients, overnight decay and dip-buying are assumptions, not fitted to "
+                           "data (fitted: the margin balance's path and the forced sales of March 2020; docs/colony.md):"
+                           " read the amplification as an order of magnitude, with its curve over the impact scale."),
             "feedback_on_history": ("A window of history already contains the market's own reactions; the colony's "
                                     "feedback is added on top of them." if self.shock.kind == "history" else None),
             "margin_as_of": self.margin_as_of,
