@@ -17,10 +17,8 @@ from gaemi.colony import colony
 from gaemi.errors import ConfigError
 from gaemi.reports.colony_report import CHART_IDS, STRINGS, headline_rows, render_colony_html, write_colony_report
 from tests.colony._colony_cases import CRASH, population
+from tests.chromium import ARGS, CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 #: Latin a Korean page may show outside code: units, tickers, the product's name, axis SI letters
 ALLOWED_LATIN = {"ETF", "KRW", "gaemi"}

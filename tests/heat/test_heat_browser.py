@@ -21,10 +21,8 @@ import pytest
 
 from gaemi.heat import GAUGES, heat_from_sample
 from gaemi.reports.heat_report import chart_id, write_heat_report
+from tests.chromium import ARGS, CHROMIUM, HANGUL_GLYPHS_JS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason=f"{CHROMIUM} is missing (Debian package 'chromium'; .ci/run installs it)")
@@ -43,16 +41,6 @@ VISIBLE_TEXT_JS = """() => {
     out.push(n.textContent);
   }
   return out;
-}"""
-
-HANGUL_GLYPHS_JS = """() => {
-  const c = document.createElement('canvas');
-  c.width = 64; c.height = 64;
-  const g = c.getContext('2d');
-  g.font = '40px ' + getComputedStyle(document.body).fontFamily;
-  const draw = t => { g.clearRect(0, 0, 64, 64); g.fillText(t, 4, 48);
-                      return Array.from(g.getImageData(0, 0, 64, 64).data).join(','); };
-  return [draw('가'), draw('집')];
 }"""
 
 

@@ -26,10 +26,8 @@ from tests.reports.test_i18n import ALLOWED_LATIN
 
 from gaemi.reports import render_report, report_sentences
 from gaemi.reports.i18n import STRINGS
+from tests.chromium import ARGS, CHROMIUM, HANGUL_GLYPHS_JS
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason=f"{CHROMIUM} is missing (Debian package 'chromium'; .ci/run installs it)")
@@ -48,16 +46,6 @@ VISIBLE_TEXT_JS = """() => {
   return out;
 }"""
 
-
-HANGUL_GLYPHS_JS = """() => {
-  const c = document.createElement('canvas');
-  c.width = 64; c.height = 64;
-  const g = c.getContext('2d');
-  g.font = '40px ' + getComputedStyle(document.body).fontFamily;
-  const draw = t => { g.clearRect(0, 0, 64, 64); g.fillText(t, 4, 48);
-                      return Array.from(g.getImageData(0, 0, 64, 64).data).join(','); };
-  return [draw('가'), draw('집')];
-}"""
 
 
 def png_info(data: bytes) -> tuple[int, int, int]:

@@ -25,10 +25,8 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.chromium import ARGS, CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 LIMITS = dict(max_paths=1024, default_paths=256, max_years=10, max_work=60_000, max_compare_plans=4,
               max_leverage_points=8, max_concurrent_jobs=1, max_queued_jobs=8, max_body_bytes=16_384,
               cache_mb=64, max_jobs_kept=64, wait_seconds=120, models=("bootstrap",), warm=())
