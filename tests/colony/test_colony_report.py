@@ -17,7 +17,7 @@ from gaemi.colony import colony
 from gaemi.errors import ConfigError
 from gaemi.reports.colony_report import CHART_IDS, STRINGS, headline_rows, render_colony_html, write_colony_report
 from tests.colony._colony_cases import CRASH, population
-from tests.chromium import ARGS, CHROMIUM
+from tests.chromium import ARGS, CHROMIUM, open_offline
 
 
 #: Latin a Korean page may show outside code: units, tickers, the product's name, axis SI letters
@@ -92,22 +92,7 @@ def browser():
 
 
 def open_page(browser, path: Path) -> str:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, service_workers="block")
-    page = context.new_page()
-    requested, blocked, errors = [], [], []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page.goto(path.resolve().as_uri(), wait_until="load")
+    context, page, requested, blocked, errors = open_offline(browser, path)
     for div in CHART_IDS:
         page.wait_for_function(f"document.querySelectorAll('#{div} .main-svg').length > 0", timeout=15_000)
     assert page.eval_on_selector_all(".chart .plot", "els => els.map(e => e.id)") == list(CHART_IDS)

@@ -21,7 +21,7 @@ import pytest
 
 from gaemi.heat import GAUGES, heat_from_sample
 from gaemi.reports.heat_report import chart_id, write_heat_report
-from tests.chromium import ARGS, CHROMIUM, HANGUL_GLYPHS_JS
+from tests.chromium import ARGS, CHROMIUM, HANGUL_GLYPHS_JS, open_offline
 
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -67,22 +67,7 @@ def browser():
 
 def open_page(browser, path: Path, result, lang: str) -> str:
     """Open the page, check every chart, return the visible text outside code."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, service_workers="block")
-    page = context.new_page()
-    requested, blocked, errors = [], [], []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page.goto(path.resolve().as_uri(), wait_until="load")
+    context, page, requested, blocked, errors = open_offline(browser, path)
     expected = [chart_id(g) for g in GAUGES if len(result.series[g])]
     for div in expected:
         page.wait_for_function(f"document.querySelectorAll('#{div} .main-svg').length > 0", timeout=15_000)

@@ -26,7 +26,7 @@ from tests.reports.test_i18n import ALLOWED_LATIN
 
 from gaemi.reports import render_report, report_sentences
 from gaemi.reports.i18n import STRINGS
-from tests.chromium import ARGS, CHROMIUM, HANGUL_GLYPHS_JS
+from tests.chromium import ARGS, CHROMIUM, HANGUL_GLYPHS_JS, open_offline
 
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
@@ -75,23 +75,7 @@ def browser():
 
 
 def open_report(browser, path: Path, expected_charts: list[str], shot: Path, zoom: bool = False) -> tuple:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, service_workers="block")
-    page = context.new_page()
-    requested, blocked, errors = [], [], []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        url = r.request.url
-        if url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    page.goto(path.resolve().as_uri(), wait_until="load")
+    context, page, requested, blocked, errors = open_offline(browser, path)
     for div in expected_charts:
         page.wait_for_function(f"document.querySelectorAll('#{div} .main-svg').length > 0", timeout=15_000)
     shown = page.eval_on_selector_all(".chart .plot", "els => els.map(e => e.id)")
